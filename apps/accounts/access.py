@@ -1,0 +1,55 @@
+"""The one place that resolves the organization of a request and checks the role a view needs.
+
+Every org-scoped view is wrapped in ``org_view(Action.X)``. The org comes from the URL (``org_name``)
+among the signed-in user's memberships: an org the user is not in answers 404, exactly like a missing
+one; a role that may not act answers 403. Objects are then fetched through the org (or the app).
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from apps.accounts.models import Membership
+from apps.accounts.roles import Action
+
+SESSION_ORG_KEY = "current_org"
+
+
+def org_membership(user, org_name: str) -> Membership:
+    membership = (
+        Membership.objects.select_related("organization")
+        .filter(user=user, organization__name=org_name)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such organization.")
+    return membership
+
+
+def org_access(request, org_name: str, action: Action | str) -> Membership:
+    membership = org_membership(request.user, org_name)
+    if not membership.may(action):
+        raise PermissionDenied("Your role in this organization may not do this.")
+    request.membership = membership
+    request.organization = membership.organization
+    request.session[SESSION_ORG_KEY] = membership.organization.name
+    return membership
+
+
+def org_view(action: Action | str):
+    """Decorate a view taking ``org_name``; it sees ``request.organization`` and ``request.membership``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, org_name: str, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            org_access(request, org_name, action)
+            return view(request, *args, org_name=org_name, **kwargs)
+
+        wrapped.org_action = action
+        return wrapped
+
+    return decorator

@@ -1,0 +1,34 @@
+"""Who may do what: the role matrix of SPEC §4 as data. Views name an Action; nothing else checks roles."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    DEVELOPER = "developer", _("Developer")
+    FINANCE = "finance", _("Finance")
+
+
+class Action(models.TextChoices):
+    VIEW_APPS = "view_apps", _("See apps, settings and the feature overview")
+    CHANGE_APPS = "change_apps", _("Create apps and change feature settings")
+    PURCHASE = "purchase", _("Purchase plans and add-ons")
+    VIEW_BILLING = "view_billing", _("See the account center, orders and bills; export")
+    REQUEST_TOPUP = "request_topup", _("Request a top-up")
+    MANAGE_MEMBERS = "manage_members", _("Manage members")
+
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OWNER: frozenset(Action.values),
+    Role.ADMIN: frozenset(
+        {Action.VIEW_APPS, Action.CHANGE_APPS, Action.PURCHASE, Action.VIEW_BILLING, Action.MANAGE_MEMBERS}
+    ),
+    Role.DEVELOPER: frozenset({Action.VIEW_APPS, Action.CHANGE_APPS}),
+    Role.FINANCE: frozenset({Action.VIEW_APPS, Action.VIEW_BILLING, Action.REQUEST_TOPUP}),
+}
+
+
+def role_may(role: str, action: str) -> bool:
+    return action in PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,78 @@
+import secrets
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from console.fields import EncryptedTextField
+from console.i18n import pick
+
+APP_NAME_VALIDATOR = RegexValidator(
+    r"^[a-z0-9-]{1,32}$",
+    _("1–32 characters: lower-case letters, digits and “-”."),
+    code="invalid_app_name",
+)
+
+
+class DataCenter(models.Model):
+    """Where an app's data lives, with the hosts its SDKs talk to. Catalog data, staff-editable."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=64)
+    name_en = models.CharField(_("name (English)"), max_length=64)
+    rest_host = models.CharField(_("REST host"), max_length=255)
+    ws_host = models.CharField(_("WebSocket host"), max_length=255)
+    is_active = models.BooleanField(_("open for new apps"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("data center")
+        verbose_name_plural = _("data centers")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick(self.name_zh, self.name_en)
+
+
+def _client_id() -> str:
+    return "YXA6" + secrets.token_urlsafe(16)
+
+
+def _client_secret() -> str:
+    return "YXA6" + secrets.token_urlsafe(24)
+
+
+class App(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DISABLED = "disabled", _("Disabled")
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="apps")
+    name = models.CharField(_("AppName"), max_length=32, validators=[APP_NAME_VALIDATOR])
+    product_name = models.CharField(_("product name"), max_length=32)
+    description = models.TextField(_("description"), max_length=512, blank=True)
+    data_center = models.ForeignKey(DataCenter, on_delete=models.PROTECT, related_name="apps")
+    client_id = models.CharField(_("Client ID"), max_length=64, unique=True, default=_client_id, editable=False)
+    client_secret = EncryptedTextField(_("Client Secret"), default=_client_secret, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("app")
+        verbose_name_plural = _("apps")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="app_name_unique_in_org"),
+        ]
+
+    def __str__(self) -> str:
+        return self.app_key
+
+    @property
+    def app_key(self) -> str:
+        return f"{self.organization.name}#{self.name}"

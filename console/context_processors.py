@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from console.navigation import build_navigation
+
+
+def chrome(request):
+    """What the top bar and the left navigation need on every page."""
+
+    def memberships():
+        if not request.user.is_authenticated:
+            return []
+        from apps.accounts.selectors import membership_list_for_user
+
+        return list(membership_list_for_user(user=request.user))
+
+    return {
+        "product_name": settings.CONSOLE_PRODUCT_NAME,
+        "current_org": getattr(request, "organization", None),
+        "current_membership": getattr(request, "membership", None),
+        "current_app": getattr(request, "app", None),
+        "user_memberships": SimpleLazyObject(memberships),
+        "navigation": SimpleLazyObject(lambda: build_navigation(request)),
+        "org_in_arrears": SimpleLazyObject(lambda: _in_arrears(request)),
+    }
+
+
+def _in_arrears(request) -> bool:
+    organization = getattr(request, "organization", None)
+    if organization is None:
+        return False
+    from billing.selectors import org_in_arrears
+
+    return org_in_arrears(organization=organization)

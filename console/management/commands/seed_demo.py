@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from apps.accounts import demo as accounts_demo
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) a lived-in demo organization and print its logins. Safe to run again."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            organization, users = accounts_demo.seed()
+            # Each domain adds its demo rows here, in dependency order.
+        self.stdout.write(self.style.SUCCESS(f"Demo organization: {organization.name}"))
+        self.stdout.write("Logins (email / password):")
+        for role, email, password in accounts_demo.logins():
+            self.stdout.write(f"  {role:<26} {email:<24} {password}")

@@ -1,0 +1,75 @@
+"""The left navigation, as data. An entry shows only when its page exists (its URL name reverses) and the
+member's role may use it, so the menu never links to a page that is not there."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.roles import Action
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    action: str
+    scope: str  # "org" takes org_name; "app" takes org_name and app_name
+
+
+SECTIONS: list[tuple[str, list[NavEntry]]] = [
+    (
+        _("Apps"),
+        [NavEntry(_("Apps"), "applications:app_list", Action.VIEW_APPS, "org")],
+    ),
+    (
+        _("This app"),
+        [
+            NavEntry(_("Overview"), "applications:app_detail", Action.VIEW_APPS, "app"),
+            NavEntry(_("Feature overview"), "features:overview", Action.VIEW_APPS, "app"),
+            NavEntry(_("Upgrade"), "orders:checkout", Action.PURCHASE, "app"),
+        ],
+    ),
+    (
+        _("Billing"),
+        [
+            NavEntry(_("Account center"), "billing:account", Action.VIEW_BILLING, "org"),
+            NavEntry(_("Orders"), "orders:order_list", Action.VIEW_BILLING, "org"),
+            NavEntry(_("Bills"), "billing:bill_list", Action.VIEW_BILLING, "org"),
+        ],
+    ),
+    (
+        _("Organization"),
+        [
+            NavEntry(_("Members"), "members:member_list", Action.MANAGE_MEMBERS, "org"),
+            NavEntry(_("Audit log"), "audit:audit_list", Action.VIEW_APPS, "org"),
+        ],
+    ),
+]
+
+
+def build_navigation(request) -> list[dict]:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return []
+    org_name = membership.organization.name
+    app = getattr(request, "app", None)
+    sections = []
+    for title, entries in SECTIONS:
+        items = []
+        for entry in entries:
+            if not membership.may(entry.action):
+                continue
+            kwargs = {"org_name": org_name}
+            if entry.scope == "app":
+                if app is None:
+                    continue
+                kwargs["app_name"] = app.name
+            try:
+                url = reverse(entry.url_name, kwargs=kwargs)
+            except NoReverseMatch:
+                continue
+            items.append({"label": entry.label, "url": url, "active": request.path == url})
+        if items:
+            sections.append({"title": app.name if entries[0].scope == "app" and app else title, "items": items})
+    return sections

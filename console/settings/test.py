@@ -1,0 +1,15 @@
+"""Test settings: fast hashing, in-memory email, a short provisioning delay."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
+DEBUG = False
+FIELD_ENCRYPTION_KEYS = ["Dj8vQ3nq0m7l7Zr0Xv5m3b8m5y2u9fQm2o7Qw1xY3c0=", "tZ9bqkV1mN7dQ2xR4fL8sP0aC6eH3jK5uW9yB1nG7oI="]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ORDER_PROVISIONING_SECONDS = env.str("ORDER_PROVISIONING_SECONDS", default="2")
+ALLOWED_HOSTS = ["*"]
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+WHITENOISE_USE_FINDERS = True

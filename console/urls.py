@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from console import views
+
+# Everything under o/<org_name>/ belongs to one organization and goes through apps.accounts.access.
+org_patterns = [
+    path("", include("apps.applications.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("apps.accounts.urls")),
+    path("o/<slug:org_name>/", include(org_patterns)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,32 @@
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from console.healthz import check_broker, check_database
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    db_ok, db_detail = check_database()
+    broker_ok, broker_detail = check_broker()
+    healthy = db_ok and broker_ok
+    body = {
+        "status": "ok" if healthy else "error",
+        "database": {"ok": db_ok, "detail": db_detail},
+        "broker": {"ok": broker_ok, "detail": broker_detail},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def home(request):
+    """Signed-in users land on the app list of their current organization."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    from apps.accounts.selectors import current_membership
+
+    membership = current_membership(request)
+    if membership is None:
+        return redirect("accounts:no_organization")
+    return redirect("applications:app_list", org_name=membership.organization.name)

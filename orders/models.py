@@ -1,0 +1,125 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def new_order_number() -> str:
+    """Date prefix for people, 16 random digits (~53 bits) so numbers cannot be guessed."""
+    return timezone.now().strftime("%Y%m%d") + f"{secrets.randbelow(10**16):016d}"
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PROVISIONING = "provisioning", _("Provisioning")
+        IN_SERVICE = "in_service", _("In service")
+        COMPLETED = "completed", _("Completed")
+
+    number = models.CharField(_("order number"), max_length=32, unique=True, default=new_order_number, editable=False)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="orders")
+    app = models.ForeignKey("applications.App", on_delete=models.PROTECT, related_name="orders")
+    # Set on a plan order (optionally with add-ons in the same order); empty on an add-ons-only order.
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="orders")
+    # An add-ons-only order belongs to the plan order in service when it was bought; it ends with it.
+    plan_order = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="addon_orders"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROVISIONING)
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    monthly_fee = models.DecimalField(_("monthly fee"), **MONEY)
+    estimated_fee = models.DecimalField(_("estimated fee for the rest of the month"), **MONEY)
+    idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("purchased at"), default=timezone.now)
+    # Charging starts the business day of purchase and ends (exclusive) the day it is completed;
+    # an upgrade ends it on the upgrading order's purchase date.
+    purchase_date = models.DateField(_("purchase date"))
+    charge_end_date = models.DateField(_("charged until (exclusive)"), null=True, blank=True)
+    activate_after = models.DateTimeField(_("in service from"))
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app"],
+                condition=Q(status="in_service", plan__isnull=False),
+                name="one_in_service_plan_order_per_app",
+            ),
+            models.UniqueConstraint(
+                fields=["app"],
+                condition=Q(status="provisioning"),
+                name="one_provisioning_order_per_app",
+            ),
+            models.CheckConstraint(
+                condition=Q(charge_end_date__isnull=True) | Q(charge_end_date__gte=models.F("purchase_date")),
+                name="order_charge_end_after_purchase",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="order_org_created_idx"),
+            models.Index(fields=["status", "activate_after"], name="order_due_idx"),
+            models.Index(fields=["purchase_date", "charge_end_date"], name="order_charge_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_plan_order(self) -> bool:
+        return self.plan_id is not None
+
+
+class OrderLine(models.Model):
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Plan")
+        ADDON = "addon", _("Add-on")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    addon = models.ForeignKey("plans.AddOn", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # For a tier add-on: the cap bought (e.g. 8000). For a stackable add-on: units (quantity).
+    tier_value = models.PositiveIntegerField(_("tier"), null=True, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    unit_price = models.DecimalField(_("unit price per month"), **MONEY)
+    monthly_amount = models.DecimalField(_("amount per month"), **MONEY)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="plan", plan__isnull=False, addon__isnull=True))
+                | Q(kind="addon", plan__isnull=True, addon__isnull=False),
+                name="order_line_kind_matches_item",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}:{self.kind}"
+
+
+class OrderStatusChange(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=16, choices=Order.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Order.Status.choices)
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("order status change")
+        verbose_name_plural = _("order status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status or '-'} → {self.to_status}"

@@ -1,0 +1,44 @@
+import pytest
+from django.urls import reverse
+
+from console.celery import app as celery_app
+
+
+@pytest.mark.django_db
+def test_login_page_defaults_to_chinese_and_honours_accept_language(client):
+    assert "登录" in client.get(reverse("accounts:login")).content.decode()
+    english = client.get(reverse("accounts:login"), headers={"accept-language": "en"}).content.decode()
+    assert "Log in to the console" in english
+
+
+@pytest.mark.django_db
+def test_language_switch_changes_the_page(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("accounts:login")})
+    assert response.status_code == 302
+    assert "Log in to the console" in client.get(reverse("accounts:login")).content.decode()
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("accounts:login")})
+    assert "登录控制台" in client.get(reverse("accounts:login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_without_inline_script(client):
+    response = client.get(reverse("accounts:login"))
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script>" not in response.content.decode()
+
+
+def test_celery_app_registers_the_beat_schedule():
+    schedule = celery_app.conf.beat_schedule
+    assert schedule["activate-due-orders"]["task"] == "orders.tasks.activate_due_orders"
+    assert schedule["activate-due-orders"]["schedule"] == 15.0
+    assert schedule["bill-due-months"]["task"] == "billing.tasks.bill_due_months"
+    assert celery_app.conf.timezone == "Asia/Shanghai"
+
+
+@pytest.mark.django_db
+def test_home_sends_a_signed_in_member_to_the_app_list_of_their_org(owner_client, org):
+    response = owner_client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("applications:app_list", kwargs={"org_name": org.name})

@@ -1,0 +1,59 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICE_VARIABLES = {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEYS"}
+PROD_ENV = {
+    "DJANGO_SECRET_KEY": "x" * 64 + "production-secret-for-the-check-only",
+    "FIELD_ENCRYPTION_KEYS": "Vs6pbXWd3m1Yy4nbkqj0o6mBqqyqkT9m8S7YJr9Lxv0=",
+    "DJANGO_ALLOWED_HOSTS": "console.example.com",
+}
+
+
+def run_django(settings_module: str, code: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
+    env.update({"DJANGO_SETTINGS_MODULE": settings_module, **(extra_env or {})})
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; {code}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+
+
+@pytest.mark.parametrize("module", ["console.settings.local", "console.settings.test"])
+def test_settings_without_environment_use_sqlite_and_the_filesystem_broker(module):
+    result = run_django(
+        module, "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL, settings.LANGUAGE_CODE)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "zh-hans"]
+
+
+def test_database_and_broker_urls_switch_to_postgres_and_redis():
+    result = run_django(
+        "console.settings.local",
+        "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)",
+        {"DATABASE_URL": "postgres://u@db:5432/im", "REDIS_URL": "redis://cache:6379/0"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "redis://cache:6379/0"]
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_django("console.settings.production", "print('started')", {"FIELD_ENCRYPTION_KEYS": "k"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_check_deploy_at_warning_level():
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
+    env.update({"DJANGO_SETTINGS_MODULE": "console.settings.production", **PROD_ENV})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
