@@ -6,6 +6,11 @@ from console import views
 # Everything under o/<org_name>/ belongs to one organization and goes through apps.accounts.access.
 org_patterns = [
     path("", include("apps.applications.urls")),
+    path("", include("apps.features.urls")),
+    path("", include("orders.urls")),
+    path("", include("billing.urls")),
+    path("", include("apps.accounts.member_urls")),
+    path("", include("apps.audit.urls")),
 ]
 
 urlpatterns = [
@@ -13,6 +18,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("apps.accounts.urls")),
+    path("plans/", include("apps.plans.urls")),
     path("o/<slug:org_name>/", include(org_patterns)),
     path("admin/", admin.site.urls),
 ]

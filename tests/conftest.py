@@ -6,6 +6,10 @@ from django.test import Client
 from apps.accounts.roles import Role
 from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
 
+# Logged-in fixture clients read English so assertions name the SPEC §3 English words; the
+# language tests cover zh-hans explicitly.
+ENGLISH = {"accept-language": "en"}
+
 
 @pytest.fixture
 def org(db):
@@ -37,7 +41,7 @@ def member_client(member_factory):
     """member_client(role) -> a logged-in Client for a fresh member with that role in ``org``."""
 
     def make(role: str = Role.OWNER, organization=None) -> Client:
-        client = Client()
+        client = Client(headers=ENGLISH)
         client.force_login(member_factory(role, organization))
         return client
 
@@ -46,7 +50,7 @@ def member_client(member_factory):
 
 @pytest.fixture
 def owner_client(owner) -> Client:
-    client = Client()
+    client = Client(headers=ENGLISH)
     client.force_login(owner)
     return client
 
@@ -54,7 +58,7 @@ def owner_client(owner) -> Client:
 @pytest.fixture
 def other_org_client(other_org) -> Client:
     """An owner of ``other_org``: every object of ``org`` must answer 404 to them."""
-    client = Client()
+    client = Client(headers=ENGLISH)
     client.force_login(MembershipFactory(organization=other_org, role=Role.OWNER).user)
     return client
 
