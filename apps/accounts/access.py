@@ -30,11 +30,12 @@ def org_membership(user, org_name: str) -> Membership:
 
 def org_access(request, org_name: str, action: Action | str) -> Membership:
     membership = org_membership(request.user, org_name)
-    if not membership.may(action):
-        raise PermissionDenied("Your role in this organization may not do this.")
+    # Set before the role check so that the 403 page still shows this org's top bar and menu.
     request.membership = membership
     request.organization = membership.organization
     request.session[SESSION_ORG_KEY] = membership.organization.name
+    if not membership.may(action):
+        raise PermissionDenied("Your role in this organization may not do this.")
     return membership
 
 

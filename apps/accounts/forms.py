@@ -1,7 +1,110 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import ORG_NAME_VALIDATOR, Organization, User
+from apps.accounts.roles import Role
 
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True}))
+
+    def clean_username(self) -> str:
+        # Emails are stored lower-case; lower-casing here also keeps "A@x" and "a@x" one lockout key.
+        return self.cleaned_data["username"].strip().lower()
+
+
+class PasswordPairMixin(forms.Form):
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def password_user(self) -> User:
+        """The account the password is for, so the similarity validator can compare it with the email."""
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2:
+            if password1 != password2:
+                self.add_error("password2", _("The two passwords do not match."))
+            else:
+                try:
+                    password_validation.validate_password(password1, user=self.password_user())
+                except forms.ValidationError as error:
+                    self.add_error("password1", error)
+        return cleaned
+
+
+class SignupForm(PasswordPairMixin):
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    org_name = forms.CharField(
+        label=_("OrgName"), max_length=32,
+        help_text=_("1–32 characters: lower-case letters, digits and “-”, starting with a letter. "
+                    "It is the first half of every AppKey and cannot be changed later."),
+    )
+    field_order = ["email", "org_name", "password1", "password2"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this email exists already. Log in instead."))
+        return email
+
+    def clean_org_name(self) -> str:
+        name = self.cleaned_data["org_name"].strip()
+        if name != name.lower():
+            raise forms.ValidationError(
+                _("OrgName must be lower-case: use “%(lower)s”, not “%(name)s”."),
+                params={"lower": name.lower(), "name": name},
+            )
+        ORG_NAME_VALIDATOR(name)
+        if Organization.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(_("This OrgName is taken. Choose another one."))
+        return name
+
+    def password_user(self) -> User:
+        return User(email=self.cleaned_data.get("email", ""))
+
+
+def _role_choices(actor_role: str) -> list[tuple[str, str]]:
+    """An owner may give every role; an admin every role but owner."""
+    return [(value, label) for value, label in Role.choices if actor_role == Role.OWNER or value != Role.OWNER]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, actor_role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices(actor_role)
+        self.fields["role"].initial = Role.DEVELOPER
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, actor_role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices(actor_role)
+
+
+class InvitationSignupForm(PasswordPairMixin):
+    """An invitee without an account chooses a password; the email is the invited one."""
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def password_user(self) -> User:
+        return User(email=self.email)

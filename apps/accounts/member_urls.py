@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.accounts import views
 
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("members/", views.member_list_view, name="member_list"),
+    path("members/invite/", views.member_invite, name="member_invite"),
+    path("members/<int:membership_id>/role/", views.member_change_role, name="member_change_role"),
+    path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("members/invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+]

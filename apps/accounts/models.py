@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
@@ -100,6 +101,9 @@ class Membership(models.Model):
         return role_may(self.role, action)
 
 
+INVITATION_VALIDITY = timedelta(days=7)
+
+
 def _invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -122,3 +126,13 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization} ({self.role})"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+    def is_pending(self, now: datetime | None = None) -> bool:
+        return not self.is_accepted and not self.is_expired(now)

@@ -1,7 +1,11 @@
-from django.db.models import QuerySet
+from datetime import datetime
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import timezone
 
 from apps.accounts.access import SESSION_ORG_KEY
-from apps.accounts.models import Membership
+from apps.accounts.models import Invitation, Membership, Organization
+from apps.accounts.roles import Role
 
 
 def membership_list_for_user(*, user) -> QuerySet[Membership]:
@@ -16,3 +20,29 @@ def current_membership(request) -> Membership | None:
         if membership.organization.name == wanted:
             return membership
     return memberships[0] if memberships else None
+
+
+def member_list(*, organization: Organization) -> QuerySet[Membership]:
+    """Members of the org, owners first, then by email."""
+    order = {role: n for n, role in enumerate(Role.values)}
+    rank = Case(*(When(role=role, then=Value(n)) for role, n in order.items()), output_field=IntegerField())
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user", "organization")
+        .annotate(role_rank=rank)
+        .order_by("role_rank", "user__email")
+    )
+
+
+def invitation_pending_list(*, organization: Organization, now: datetime | None = None) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(
+            organization=organization, accepted_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
+        .select_related("invited_by", "organization")
+        .order_by("-created_at")
+    )
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    return Invitation.objects.select_related("organization", "invited_by").filter(token=token).first()

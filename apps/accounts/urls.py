@@ -8,6 +8,8 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -1,9 +1,31 @@
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from apps.accounts.forms import LoginForm
-from apps.accounts.selectors import current_membership
+from apps.accounts import services
+from apps.accounts.access import SESSION_ORG_KEY, org_view
+from apps.accounts.exceptions import (
+    AccountError,
+    AlreadyMember,
+    EmailTaken,
+    InvitationNotUsable,
+    OrgNameTaken,
+    RoleNotAllowed,
+)
+from apps.accounts.forms import InvitationForm, InvitationSignupForm, LoginForm, MemberRoleForm, SignupForm
+from apps.accounts.models import Membership, User
+from apps.accounts.roles import Action, Role, role_may
+from apps.accounts.selectors import current_membership, invitation_by_token, invitation_pending_list, member_list
+
+# Our own backend name: with axes in AUTHENTICATION_BACKENDS, login() must be told which one vouched.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class LoginView(auth_views.LoginView):
@@ -18,3 +40,223 @@ def no_organization(request):
     if current_membership(request) is not None:
         return redirect("home")
     return render(request, "accounts/no_organization.html")
+
+
+def _enter_org(request, membership: Membership):
+    request.session[SESSION_ORG_KEY] = membership.organization.name
+    return redirect("applications:app_list", org_name=membership.organization.name)
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.account_signup(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                org_name=form.cleaned_data["org_name"],
+            )
+        except OrgNameTaken as error:
+            form.add_error("org_name", error.message)
+        except EmailTaken as error:
+            form.add_error("email", error.message)
+        else:
+            login(request, membership.user, backend=MODEL_BACKEND)
+            messages.success(
+                request,
+                _("Welcome! Your organization %(org)s is ready; create your first app.")
+                % {"org": membership.organization.name},
+            )
+            return _enter_org(request, membership)
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def invitation_accept(request, token: str):
+    """Anyone holding the link sees the invitation; joining needs the invited email's account."""
+    invitation = invitation_by_token(token=token)
+    if invitation is None:
+        raise Http404("No such invitation.")
+    organization = invitation.organization
+    context = {"invitation": invitation, "organization": organization, "role_label": Role(invitation.role).label}
+
+    if request.user.is_authenticated:
+        existing = Membership.objects.filter(user=request.user, organization=organization).first()
+        if existing is not None:
+            context["already_member"] = existing
+            return render(request, "accounts/invitation_accept.html", context)
+    try:
+        services.check_invitation_usable(invitation)
+    except InvitationNotUsable as error:
+        context["unusable"] = error.message
+        return render(request, "accounts/invitation_accept.html", context, status=410)
+
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                membership = services.invitation_accept(invitation=invitation, user=request.user)
+            except AccountError as error:
+                context["error"] = error.message
+            else:
+                messages.success(
+                    request,
+                    _("You joined %(org)s as %(role)s.") % {"org": organization.name, "role": context["role_label"]},
+                )
+                return _enter_org(request, membership)
+        elif services.normalize_email(request.user.email) != invitation.email:
+            context["error"] = _(
+                "This invitation is for %(invited)s, but you are signed in as %(email)s. "
+                "Log out and sign in with the invited email."
+            ) % {"invited": invitation.email, "email": request.user.email}
+        return render(request, "accounts/invitation_accept.html", context)
+
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        context["login_url"] = f"{reverse('accounts:login')}?{urlencode({'next': request.path})}"
+        return render(request, "accounts/invitation_accept.html", context)
+
+    form = InvitationSignupForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.invitation_accept_with_signup(
+                invitation=invitation, password=form.cleaned_data["password1"]
+            )
+        except AccountError as error:
+            form.add_error(None, error.message)
+        else:
+            login(request, membership.user, backend=MODEL_BACKEND)
+            messages.success(
+                request,
+                _("Welcome! You joined %(org)s as %(role)s.")
+                % {"org": organization.name, "role": context["role_label"]},
+            )
+            return _enter_org(request, membership)
+    context["form"] = form
+    return render(request, "accounts/invitation_accept.html", context)
+
+
+# --- members of an organization ------------------------------------------------------------------
+
+
+def _render_member_list(request, *, invite_form: InvitationForm, status: int = 200):
+    actor = request.membership
+    site_url = request.build_absolute_uri("/")
+    invitations = list(invitation_pending_list(organization=request.organization))
+    just_invited = request.GET.get("invited")
+    for invitation in invitations:
+        invitation.url = services.invitation_url(invitation=invitation, site_url=site_url)
+        invitation.may_revoke = actor.role == Role.OWNER or invitation.role != Role.OWNER
+    members = list(member_list(organization=request.organization))
+    owner_count = sum(member.role == Role.OWNER for member in members)
+    for member in members:
+        member.is_last_owner = member.role == Role.OWNER and owner_count == 1
+        member.may_manage = (actor.role == Role.OWNER or member.role != Role.OWNER) and not member.is_last_owner
+    context = {
+        "members": members,
+        "invitations": invitations,
+        "new_invitation": next((i for i in invitations if str(i.pk) == just_invited), None),
+        "invite_form": invite_form,
+        "role_choices": invite_form.fields["role"].choices,
+        "role_matrix": _role_matrix(),
+    }
+    return render(request, "members/member_list.html", context, status=status)
+
+
+def _role_matrix() -> list[dict]:
+    """What each role may do, for the legend under the members table."""
+    return [
+        {"label": label, "roles": [role_may(role, action) for role in Role.values]}
+        for action, label in Action.choices
+    ]
+
+
+@org_view(Action.MANAGE_MEMBERS)
+def member_list_view(request, org_name: str):
+    return _render_member_list(request, invite_form=InvitationForm(actor_role=request.membership.role))
+
+
+@org_view(Action.MANAGE_MEMBERS)
+@require_POST
+def member_invite(request, org_name: str):
+    form = InvitationForm(request.POST, actor_role=request.membership.role)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor=request.membership,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                site_url=request.build_absolute_uri("/"),
+            )
+        except AlreadyMember as error:
+            form.add_error("email", error.message)
+        except RoleNotAllowed as error:
+            form.add_error("role", error.message)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s. You can also copy the link and send it yourself.")
+                % {"email": invitation.email},
+            )
+            return redirect(f"{reverse('members:member_list', kwargs={'org_name': org_name})}?invited={invitation.pk}")
+    return _render_member_list(request, invite_form=form)
+
+
+def _after_change(request, membership: Membership, *, still_member: bool):
+    """Back to the members page, unless the actor just gave away their own right to see it."""
+    if membership.pk == request.membership.pk:
+        if not still_member:
+            request.session.pop(SESSION_ORG_KEY, None)
+            return redirect("home")
+        if not role_may(membership.role, Action.MANAGE_MEMBERS):
+            return redirect("applications:app_list", org_name=request.organization.name)
+    return redirect("members:member_list", org_name=request.organization.name)
+
+
+@org_view(Action.MANAGE_MEMBERS)
+@require_POST
+def member_change_role(request, org_name: str, membership_id: int):
+    membership = get_object_or_404(request.organization.memberships.select_related("user"), pk=membership_id)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles."))
+        return redirect("members:member_list", org_name=org_name)
+    try:
+        membership = services.membership_change_role(
+            actor=request.membership, membership=membership, role=form.cleaned_data["role"]
+        )
+    except AccountError as error:
+        messages.error(request, error.message)
+        return redirect("members:member_list", org_name=org_name)
+    messages.success(
+        request,
+        _("%(email)s is now %(role)s.") % {"email": membership.user.email, "role": Role(membership.role).label},
+    )
+    return _after_change(request, membership, still_member=True)
+
+
+@org_view(Action.MANAGE_MEMBERS)
+@require_POST
+def member_remove(request, org_name: str, membership_id: int):
+    membership = get_object_or_404(request.organization.memberships.select_related("user"), pk=membership_id)
+    try:
+        services.membership_remove(actor=request.membership, membership=membership)
+    except AccountError as error:
+        messages.error(request, error.message)
+        return redirect("members:member_list", org_name=org_name)
+    messages.success(
+        request, _("%(email)s was removed from %(org)s.") % {"email": membership.user.email, "org": org_name}
+    )
+    return _after_change(request, membership, still_member=False)
+
+
+@org_view(Action.MANAGE_MEMBERS)
+@require_POST
+def invitation_revoke(request, org_name: str, invitation_id: int):
+    invitation = get_object_or_404(request.organization.invitations.filter(accepted_at__isnull=True), pk=invitation_id)
+    try:
+        services.invitation_revoke(actor=request.membership, invitation=invitation)
+    except AccountError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The invitation of %(email)s was revoked.") % {"email": invitation.email})
+    return redirect("members:member_list", org_name=org_name)

@@ -1,0 +1,40 @@
+"""Domain errors of organizations and members; views turn them into form errors or messages."""
+
+
+class AccountError(Exception):
+    """Base class: ``str(error)`` is a sentence a user can read."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class OrgNameTaken(AccountError):
+    pass
+
+
+class EmailTaken(AccountError):
+    pass
+
+
+class RoleNotAllowed(AccountError):
+    """The acting member's role may not grant, change or remove this role (an admin and an owner)."""
+
+
+class LastOwner(AccountError):
+    """The organization would be left without an owner."""
+
+
+class AlreadyMember(AccountError):
+    pass
+
+
+class InvitationNotUsable(AccountError):
+    """Expired, or already accepted."""
+
+
+class InvitationWrongAccount(AccountError):
+    """Signed in with another email than the one invited."""
