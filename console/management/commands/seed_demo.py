@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from apps.accounts import demo as accounts_demo
+from apps.applications import demo as applications_demo
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             organization, users = accounts_demo.seed()
             # Each domain adds its demo rows here, in dependency order.
+            applications_demo.seed(organization)
         self.stdout.write(self.style.SUCCESS(f"Demo organization: {organization.name}"))
         self.stdout.write("Logins (email / password):")
         for role, email, password in accounts_demo.logins():
