@@ -143,3 +143,49 @@ def catalog_addons() -> list[AddOn]:
         .select_related("feature")
         .prefetch_related(Prefetch("tiers", queryset=AddOnTier.objects.order_by("value")))
     )
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    feature: Feature
+    values: list  # one per plan: a bool for a switch, an int or None (unlimited) for a quota
+
+
+def plan_comparison() -> tuple[list[Plan], list[ComparisonRow], list[AddOn]]:
+    """The public Plans page: plans as columns, features as rows, the add-ons below. Three queries."""
+    plans = catalog_plans()
+    per_plan = [entitlements_for(plan=plan) for plan in plans]
+    features = {}
+    for plan in plans:
+        for row in plan.plan_features.all():
+            features[row.feature.code] = row.feature
+    rows = []
+    for feature in sorted(features.values(), key=lambda f: (f.sort_order, f.code)):
+        if feature.kind == Feature.Kind.SWITCH:
+            values = [ent.switches.get(feature.code, False) for ent in per_plan]
+        else:
+            values = [ent.quotas.get(feature.code, 0) for ent in per_plan]
+        rows.append(ComparisonRow(feature=feature, values=values))
+    return plans, rows, catalog_addons()
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    feature: Feature
+    value: int | None  # effective value, None = unlimited
+    plan_value: int | None  # the plan's own value
+
+
+def quota_rows(entitlements: Entitlements) -> list[QuotaRow]:
+    """Each quota feature of the plan with its effective value, in catalog order; no query when the
+    plan's feature rows are prefetched (``app_entitlements`` does)."""
+    rows = [
+        QuotaRow(
+            feature=row.feature,
+            value=entitlements.quotas.get(row.feature.code),
+            plan_value=row.quota if row.included else 0,
+        )
+        for row in _plan_features(entitlements.plan)
+        if row.feature.kind == Feature.Kind.QUOTA
+    ]
+    return sorted(rows, key=lambda r: (r.feature.sort_order, r.feature.code))
