@@ -1,0 +1,118 @@
+"""Reads of an app's features: the feature overview (SPEC §9) and the settings pages."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from apps.features.models import AppFeature, RecallSettings
+from apps.plans.models import Feature, Plan, PlanFeature
+from apps.plans.selectors import Entitlements, app_entitlements, catalog_addons, entitlements_for
+
+
+class State:
+    UPGRADE = "upgrade"  # a switch the plan does not include
+    ENABLE = "enable"  # included and off: "Enable for free"
+    ON = "on"  # included and on: "Settings"
+    QUOTA = "quota"  # a quota: its effective value, "Add-ons" and maybe "Upgrade"
+
+
+def settings_url_name(code: str) -> str:
+    """The settings page of a switch feature, when a module provides one."""
+    return f"features:settings_{code}"
+
+
+@dataclass(frozen=True)
+class FeatureRow:
+    feature: Feature
+    state: str
+    value: int | None = None  # quota: effective value (None = unlimited)
+    plan_value: int | None = None  # quota: the plan's own value
+    upgrade_available: bool = False  # a higher plan on sale gives this feature or more of it
+    addons_available: bool = False  # an add-on on sale raises this quota above its current value
+
+    @property
+    def settings_url_name(self) -> str:
+        return settings_url_name(self.feature.code)
+
+
+@dataclass(frozen=True)
+class FeatureOverview:
+    entitlements: Entitlements
+    switches: list[FeatureRow]
+    quotas: list[FeatureRow]
+
+
+def _more(value: int | None, than: int | None) -> bool:
+    if than is None:
+        return False
+    return value is None or value > than
+
+
+def feature_overview(*, app) -> FeatureOverview:
+    """Every feature of the catalog with its state for the app. A fixed number of queries."""
+    ent = app_entitlements(app=app)
+    features = list(Feature.objects.all())
+    enabled = set(
+        AppFeature.objects.filter(app=app, enabled=True).values_list("feature__code", flat=True)
+    )
+    higher = [
+        entitlements_for(plan=plan)
+        for plan in Plan.objects.filter(is_active=True, rank__gt=ent.plan.rank).prefetch_related(
+            Prefetch("plan_features", queryset=PlanFeature.objects.select_related("feature"))
+        )
+    ]
+    addons_by_feature: dict[str, list] = {}
+    for addon in catalog_addons():
+        addons_by_feature.setdefault(addon.feature.code, []).append(addon)
+
+    switches, quotas = [], []
+    for feature in features:
+        code = feature.code
+        if feature.kind == Feature.Kind.SWITCH:
+            if not ent.switches.get(code, False):
+                state = State.UPGRADE
+            elif code in enabled:
+                state = State.ON
+            else:
+                state = State.ENABLE
+            switches.append(
+                FeatureRow(
+                    feature=feature,
+                    state=state,
+                    upgrade_available=any(other.switches.get(code, False) for other in higher),
+                )
+            )
+        else:
+            value = ent.quotas.get(code, 0)
+            addons = addons_by_feature.get(code, [])
+            quotas.append(
+                FeatureRow(
+                    feature=feature,
+                    state=State.QUOTA,
+                    value=value,
+                    plan_value=_plan_value(ent.plan, code),
+                    upgrade_available=any(_more(other.quotas.get(code, 0), value) for other in higher),
+                    addons_available=value is not None
+                    and any(
+                        addon.stackable or any(tier.value > value for tier in addon.tiers.all())
+                        for addon in addons
+                    ),
+                )
+            )
+    return FeatureOverview(entitlements=ent, switches=switches, quotas=quotas)
+
+
+def _plan_value(plan: Plan, code: str) -> int | None:
+    for row in plan.plan_features.all():
+        if row.feature.code == code:
+            return row.quota if row.included else 0
+    return 0
+
+
+def recall_settings_for(*, app) -> RecallSettings:
+    """The app's recall settings; an app that never saved any has the defaults (not stored)."""
+    return RecallSettings.objects.filter(app=app).first() or RecallSettings(app=app)
+
+
+def feature_is_on(*, app, code: str) -> bool:
+    return AppFeature.objects.filter(app=app, feature__code=code, enabled=True).exists()

@@ -1,0 +1,73 @@
+"""Writes of an app's features. Each change writes an audit entry in the same transaction."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.audit.services import audit_record
+from apps.features.exceptions import FeatureNotIncluded, UnknownFeature
+from apps.features.models import AppFeature, RecallSettings
+from apps.plans.models import Feature
+from apps.plans.selectors import app_entitlements
+
+
+@transaction.atomic
+def app_feature_enable(*, app, feature_code: str, actor) -> tuple[AppFeature, bool]:
+    """"Enable for free": turn on a switch feature the plan includes. Idempotent: enabling a feature
+    that is already on changes nothing and writes no audit entry. Returns (row, changed)."""
+    feature = Feature.objects.filter(code=feature_code, kind=Feature.Kind.SWITCH).first()
+    if feature is None:
+        raise UnknownFeature(f"No switch feature {feature_code!r}.")
+    if not app_entitlements(app=app).includes(feature.code):
+        raise FeatureNotIncluded(feature.name)
+    now = timezone.now()
+    row, created = AppFeature.objects.get_or_create(
+        app=app, feature=feature, defaults={"enabled": True, "enabled_at": now, "enabled_by": actor}
+    )
+    changed = created
+    if not created:
+        changed = bool(
+            AppFeature.objects.filter(pk=row.pk, enabled=False).update(enabled=True, enabled_at=now, enabled_by=actor)
+        )
+        if changed:
+            row.refresh_from_db()
+    if changed:
+        audit_record(
+            organization=app.organization,
+            actor=actor,
+            app=app,
+            action="feature.enable",
+            summary=f"Enabled {feature.name_en}",
+            detail={"feature": feature.code},
+        )
+    return row, changed
+
+
+@transaction.atomic
+def recall_settings_update(
+    *, app, actor, client_recall_seconds: int, rest_recall_seconds: int
+) -> tuple[RecallSettings, bool]:
+    """Save the app's message recall times (1 minute to 7 days each). Returns (settings, changed)."""
+    settings, _created = RecallSettings.objects.select_for_update().get_or_create(app=app)
+    before = {"client_recall_seconds": settings.client_recall_seconds,
+              "rest_recall_seconds": settings.rest_recall_seconds}
+    after = {"client_recall_seconds": client_recall_seconds, "rest_recall_seconds": rest_recall_seconds}
+    if before == after and not _created:
+        return settings, False
+    settings.client_recall_seconds = client_recall_seconds
+    settings.rest_recall_seconds = rest_recall_seconds
+    settings.updated_at = timezone.now()
+    settings.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    settings.full_clean()
+    settings.save()
+    if before != after:
+        audit_record(
+            organization=app.organization,
+            actor=actor,
+            app=app,
+            action="recall.update",
+            summary=(
+                f"Message recall: client {client_recall_seconds}s, REST {rest_recall_seconds}s"
+            ),
+            detail={"before": before, "after": after},
+        )
+    return settings, before != after

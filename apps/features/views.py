@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts.roles import Action
+from apps.applications.access import app_view
+from apps.features.exceptions import FeatureNotIncluded, UnknownFeature
+from apps.features.forms import RecallSettingsForm
+from apps.features.selectors import feature_is_on, feature_overview, recall_settings_for
+from apps.features.services import app_feature_enable, recall_settings_update
+from apps.plans.models import Feature
+
+
+@app_view(Action.VIEW_APPS)
+def overview(request, app):
+    return render(
+        request,
+        "features/overview.html",
+        {
+            "app": app,
+            "overview": feature_overview(app=app),
+            "can_change": request.membership.may(Action.CHANGE_APPS),
+            "can_purchase": request.membership.may(Action.PURCHASE),
+        },
+    )
+
+
+@app_view(Action.CHANGE_APPS)
+@require_POST
+def enable(request, app, code: str):
+    try:
+        row, changed = app_feature_enable(app=app, feature_code=code, actor=request.user)
+    except UnknownFeature as exc:
+        raise Http404("No such feature.") from exc
+    except FeatureNotIncluded:
+        feature = Feature.objects.get(code=code)
+        messages.error(
+            request,
+            _("%(feature)s is not included in this app's plan. Upgrade to use it.") % {"feature": feature.name},
+        )
+        return redirect("features:overview", org_name=app.organization.name, app_name=app.name)
+    if changed:
+        messages.success(request, _("%(feature)s is on.") % {"feature": row.feature.name})
+    else:
+        messages.info(request, _("%(feature)s was already on.") % {"feature": row.feature.name})
+    return redirect("features:overview", org_name=app.organization.name, app_name=app.name)
+
+
+@app_view(Action.VIEW_APPS)
+@require_http_methods(["GET", "POST"])
+def settings_recall(request, app):
+    can_change = request.membership.may(Action.CHANGE_APPS)
+    current = recall_settings_for(app=app)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied("Your role may not change feature settings.")
+        form = RecallSettingsForm(request.POST)
+        if form.is_valid():
+            _settings, changed = recall_settings_update(
+                app=app,
+                actor=request.user,
+                client_recall_seconds=form.cleaned_data["client_recall_seconds"],
+                rest_recall_seconds=form.cleaned_data["rest_recall_seconds"],
+            )
+            if changed:
+                messages.success(request, _("Message recall settings saved."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("features:settings_recall", org_name=app.organization.name, app_name=app.name)
+    else:
+        form = RecallSettingsForm(initial=RecallSettingsForm.initial_for(current))
+    return render(
+        request,
+        "features/recall_settings.html",
+        {
+            "app": app,
+            "form": form,
+            "current": current,
+            "can_change": can_change,
+            "is_on": feature_is_on(app=app, code=Feature.Code.RECALL),
+        },
+    )
