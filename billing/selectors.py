@@ -1,16 +1,97 @@
+import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db import connection
+from django.db.models import Count, F, QuerySet, Sum, Window
 
-from billing.models import LedgerEntry
-from console.money import ZERO
+from billing.charges import charged_lines_sql
+from billing.models import Bill, BillLine, LedgerEntry, TopUpRequest
+from console.money import ZERO, quantize_money
+from console.timeutil import business_date, month_start, previous_month_start
+from orders.models import Order
 
 
 def org_balance(*, organization) -> Decimal:
     """The balance is the sum of the ledger; nothing else stores it."""
     total = LedgerEntry.objects.filter(organization=organization).aggregate(total=Sum("amount"))["total"]
-    return total if total is not None else ZERO
+    return quantize_money(total) if total is not None else ZERO
 
 
 def org_in_arrears(*, organization) -> bool:
     return org_balance(organization=organization) < 0
+
+
+def ledger_entry_list(*, organization) -> QuerySet[LedgerEntry]:
+    """Newest first, each with the balance right after it (a running sum in the database)."""
+    running = Window(Sum("amount"), order_by=[F("created_at").asc(), F("id").asc()])
+    return (
+        LedgerEntry.objects.filter(organization=organization)
+        .select_related("bill", "topup", "created_by")
+        .annotate(balance_after=running)
+        .order_by("-created_at", "-id")
+    )
+
+
+def topup_request_pending_list(*, organization) -> QuerySet[TopUpRequest]:
+    return TopUpRequest.objects.filter(
+        organization=organization, status=TopUpRequest.Status.PENDING
+    ).select_related("requested_by")
+
+
+def bill_list(*, organization) -> QuerySet[Bill]:
+    return Bill.objects.filter(organization=organization).annotate(line_count=Count("lines")).order_by("-month")
+
+
+def bill_line_list(*, bill: Bill) -> QuerySet[BillLine]:
+    return bill.lines.select_related("order", "app__organization").order_by("start_date", "app__name", "id")
+
+
+def bill_lines_for_export(*, organization) -> QuerySet[BillLine]:
+    return (
+        BillLine.objects.filter(bill__organization=organization)
+        .select_related("bill", "order", "app__organization")
+        .order_by("-bill__month", "start_date", "id")
+    )
+
+
+def order_list_for_export(*, organization) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(organization=organization)
+        .select_related("app__organization", "plan", "buyer")
+        .order_by("-created_at", "-id")
+    )
+
+
+def month_to_date_consumption(*, organization, now: dt.datetime | None = None) -> Decimal:
+    """This month's charges from the 1st to today inclusive, priced by the same SQL as bills."""
+    today = business_date(now)
+    sql, params = charged_lines_sql(
+        month=today, until=today + dt.timedelta(days=1), organization_id=organization.pk
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(SUM(lines.amount_cents), 0) FROM ({sql}) lines", params)  # noqa: S608
+        cents = cursor.fetchone()[0]
+    return quantize_money(Decimal(int(cents)) / 100)
+
+
+def monthly_bill_totals(*, organization, now: dt.datetime | None = None, months: int = 12) -> list[tuple]:
+    """(month, total) for the ``months`` months up to last month, oldest first; a month without a bill is 0."""
+    last = previous_month_start(business_date(now))
+    wanted = [last]
+    while len(wanted) < months:
+        wanted.append(previous_month_start(wanted[-1]))
+    wanted.reverse()
+    totals = dict(
+        Bill.objects.filter(organization=organization, month__gte=wanted[0], month__lte=last).values_list(
+            "month", "total"
+        )
+    )
+    return [(month, totals.get(month, ZERO)) for month in wanted]
+
+
+def last_bill(*, organization) -> Bill | None:
+    return Bill.objects.filter(organization=organization).order_by("-month").first()
+
+
+def current_month(now: dt.datetime | None = None) -> dt.date:
+    return month_start(business_date(now))
