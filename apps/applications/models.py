@@ -1,5 +1,6 @@
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -13,6 +14,8 @@ APP_NAME_VALIDATOR = RegexValidator(
     _("1–32 characters: lower-case letters, digits and “-”."),
     code="invalid_app_name",
 )
+# Names that would shadow a console URL under apps/ (apps/new/ is the create form).
+RESERVED_APP_NAMES = frozenset({"new"})
 
 
 class DataCenter(models.Model):
@@ -72,6 +75,11 @@ class App(models.Model):
 
     def __str__(self) -> str:
         return self.app_key
+
+    def clean(self):
+        super().clean()
+        if self._state.adding and self.name in RESERVED_APP_NAMES:
+            raise ValidationError({"name": _("This AppName is reserved; choose another.")}, code="reserved_app_name")
 
     @property
     def app_key(self) -> str:

@@ -1,11 +1,134 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from apps.accounts.access import org_view
 from apps.accounts.roles import Action
-from apps.applications.selectors import app_list as select_apps
+from apps.applications import selectors, services
+from apps.applications.access import app_view
+from apps.applications.exceptions import AppError, AppLimitReached, AppNameTaken
+from apps.applications.forms import AppCreateForm, AppEditForm, SecretRevealForm, SecretRotateForm
+from apps.plans.models import CatalogSettings
+from apps.plans.selectors import plan_for_app
+from console import crypto
+
+APPS_PER_PAGE = 20
 
 
 @org_view(Action.VIEW_APPS)
 def app_list(request, org_name: str):
-    apps = select_apps(organization=request.organization, search=request.GET.get("q"))
-    return render(request, "applications/app_list.html", {"apps": apps, "search": request.GET.get("q", "")})
+    search = request.GET.get("q", "").strip()[:32]
+    page = Paginator(selectors.app_list(organization=request.organization, search=search), APPS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    plans = selectors.plans_by_id()
+    for app in page:
+        app.plan = plans.get(app.current_plan_id) or plans[None]
+    return render(
+        request,
+        "applications/app_list.html",
+        {
+            "page": page,
+            "search": search,
+            "app_count": selectors.app_count(organization=request.organization),
+            "app_limit": CatalogSettings.load().app_limit,
+            "can_create": request.membership.may(Action.CHANGE_APPS),
+        },
+    )
+
+
+@org_view(Action.CHANGE_APPS)
+def app_create(request, org_name: str):
+    organization = request.organization
+    form = AppCreateForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.app_create(organization=organization, actor=request.user, **form.cleaned_data)
+        except AppNameTaken as exc:
+            form.add_error("name", exc.message)
+        except AppError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("App %(app_key)s created on the Free plan.") % {"app_key": app.app_key})
+            return redirect("applications:app_detail", org_name=organization.name, app_name=app.name)
+    app_limit = CatalogSettings.load().app_limit
+    app_count = selectors.app_count(organization=organization)
+    return render(
+        request,
+        "applications/app_form.html",
+        {
+            "form": form,
+            "app_limit": app_limit,
+            "app_count": app_count,
+            "limit_message": AppLimitReached(app_limit).message if app_count >= app_limit else None,
+        },
+    )
+
+
+def _overview(request, app, *, reveal_form=None, rotate_form=None, revealed_secret=None, status=200):
+    return render(
+        request,
+        "applications/app_detail.html",
+        {
+            "app": app,
+            "plan": plan_for_app(app=app),
+            "masked_secret": crypto.mask(app.client_secret),
+            "revealed_secret": revealed_secret,
+            "reveal_form": reveal_form or SecretRevealForm(user=request.user),
+            "rotate_form": rotate_form or SecretRotateForm(),
+            "can_change": request.membership.may(Action.CHANGE_APPS),
+            "can_purchase": request.membership.may(Action.PURCHASE),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@app_view(Action.VIEW_APPS)
+def app_detail(request, app):
+    return _overview(request, app)
+
+
+@app_view(Action.CHANGE_APPS)
+def app_edit(request, app):
+    form = AppEditForm(request.POST or None, instance=app)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.app_update(app=app, actor=request.user, **form.cleaned_data)
+        except AppError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("App details saved."))
+            return redirect("applications:app_detail", org_name=app.organization.name, app_name=app.name)
+    return render(request, "applications/app_edit.html", {"app": app, "form": form})
+
+
+@never_cache
+@app_view(Action.CHANGE_APPS)
+@require_POST
+def secret_reveal(request, app):
+    form = SecretRevealForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _overview(request, app, reveal_form=form)
+    secret = services.app_secret_reveal(app=app, actor=request.user)
+    return _overview(request, app, revealed_secret=secret)
+
+
+@app_view(Action.CHANGE_APPS)
+@require_POST
+def secret_rotate(request, app):
+    form = SecretRotateForm(request.POST)
+    if not form.is_valid():
+        return _overview(request, app, rotate_form=form)
+    services.app_secret_rotate(app=app, actor=request.user)
+    messages.success(
+        request,
+        _("A new Client Secret was generated; the previous one no longer works. Reveal it to update your servers."),
+    )
+    return redirect("applications:app_detail", org_name=app.organization.name, app_name=app.name)

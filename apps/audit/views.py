@@ -1,0 +1,31 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from apps.accounts.access import org_view
+from apps.accounts.roles import Action
+from apps.audit.actions import action_label
+from apps.audit.selectors import audit_list
+
+ENTRIES_PER_PAGE = 50
+
+
+@org_view(Action.VIEW_APPS)
+def audit_log(request, org_name: str):
+    organization = request.organization
+    app_name = request.GET.get("app", "").strip()
+    app = organization.apps.filter(name=app_name).first() if app_name else None
+    entries = audit_list(organization=organization, app=app)
+    if app_name and app is None:
+        entries = entries.none()
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.action_label = action_label(entry.action)
+    return render(
+        request,
+        "audit/audit_list.html",
+        {
+            "page": page,
+            "app_name": app_name,
+            "app_names": organization.apps.order_by("name").values_list("name", flat=True),
+        },
+    )

@@ -1,0 +1,77 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.roles import Role
+from apps.applications.services import app_secret_rotate
+from apps.audit.services import audit_record
+from tests.applications.factories import AppFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def audit_url(org):
+    return reverse("audit:audit_list", kwargs={"org_name": org.name})
+
+
+def test_the_audit_log_lists_the_orgs_entries_with_who_app_and_action(owner_client, owner, org, other_org):
+    app = AppFactory(organization=org, name="chat-prod")
+    app_secret_rotate(app=app, actor=owner)
+    audit_record(organization=other_org, actor=None, action="app.created", summary="Their secret thing")
+    html = owner_client.get(audit_url(org)).content.decode()
+    assert "Client Secret rotated" in html
+    assert "owner@acme.test" in html
+    assert "chat-prod" in html
+    assert "Their secret thing" not in html
+
+
+def test_the_audit_log_filters_by_app(owner_client, owner, org):
+    chat, game = AppFactory(organization=org, name="chat"), AppFactory(organization=org, name="game")
+    audit_record(organization=org, actor=owner, app=chat, action="x", summary="about chat")
+    audit_record(organization=org, actor=owner, app=game, action="x", summary="about game")
+    html = owner_client.get(audit_url(org), {"app": "chat"}).content.decode()
+    assert "about chat" in html and "about game" not in html
+
+
+def test_filtering_by_an_app_of_another_org_shows_nothing(owner_client, org, other_org):
+    theirs = AppFactory(organization=other_org, name="theirs")
+    audit_record(organization=other_org, actor=None, app=theirs, action="x", summary="their entry")
+    html = owner_client.get(audit_url(org), {"app": "theirs"}).content.decode()
+    assert "their entry" not in html
+    assert "No audit entries yet." in html
+
+
+def test_an_unknown_action_is_shown_by_its_code(owner_client, org):
+    audit_record(organization=org, actor=None, action="callbacks.rule_added", summary="Added rule")
+    html = owner_client.get(audit_url(org)).content.decode()
+    assert "callbacks.rule_added" in html and "System" in html
+
+
+def test_the_audit_log_pages_by_fifty(owner_client, org):
+    for i in range(55):
+        audit_record(organization=org, actor=None, action="x", summary=f"entry {i}")
+    assert len(owner_client.get(audit_url(org)).context["page"].object_list) == 50
+    assert len(owner_client.get(audit_url(org), {"page": 2}).context["page"].object_list) == 5
+
+
+def test_finance_may_read_the_audit_log(member_client, org):
+    assert member_client(Role.FINANCE).get(audit_url(org)).status_code == 200
+
+
+def test_another_org_gets_404(other_org_client, org):
+    assert other_org_client.get(audit_url(org)).status_code == 404
+
+
+def _queries(client, org) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(audit_url(org)).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_audit_log_query_count_does_not_grow_with_entries(owner_client, owner, org):
+    audit_record(organization=org, actor=owner, app=AppFactory(organization=org), action="x")
+    one = _queries(owner_client, org)
+    for _ in range(29):
+        audit_record(organization=org, actor=owner, app=AppFactory(organization=org), action="x")
+    assert _queries(owner_client, org) == one
