@@ -4,14 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-def new_order_number() -> str:
+def new_order_number(at=None) -> str:
     """Date prefix for people, 16 random digits (~53 bits) so numbers cannot be guessed."""
-    return timezone.now().strftime("%Y%m%d") + f"{secrets.randbelow(10**16):016d}"
+    return (at or timezone.now()).strftime("%Y%m%d") + f"{secrets.randbelow(10**16):016d}"
 
 
 class Order(models.Model):
@@ -76,6 +77,20 @@ class Order(models.Model):
     def is_plan_order(self) -> bool:
         return self.plan_id is not None
 
+    @property
+    def items_summary(self) -> str:
+        """'Flagship + Members per group 5,000'; uses prefetched lines."""
+        return " + ".join(item_label(line) for line in self.lines.all())
+
+
+def item_label(line) -> str:
+    """'Flagship', 'Members per group 5,000', 'Message storage × 10' for an order line or a checkout line."""
+    if line.kind == "plan":
+        return str(line.plan.name)
+    if line.tier_value is not None:
+        return f"{line.addon.name} {number_format(line.tier_value, force_grouping=True)}"
+    return f"{line.addon.name} × {line.quantity}"
+
 
 class OrderLine(models.Model):
     class Kind(models.TextChoices):
@@ -107,6 +122,10 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}:{self.kind}"
+
+    @property
+    def label(self) -> str:
+        return item_label(self)
 
 
 class OrderStatusChange(models.Model):

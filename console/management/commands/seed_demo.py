@@ -3,6 +3,7 @@ from django.db import transaction
 
 from apps.accounts import demo as accounts_demo
 from apps.applications import demo as applications_demo
+from orders import demo as orders_demo
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
             organization, users = accounts_demo.seed()
             # Each domain adds its demo rows here, in dependency order.
             applications_demo.seed(organization)
+            orders_demo.seed(organization)
         self.stdout.write(self.style.SUCCESS(f"Demo organization: {organization.name}"))
         self.stdout.write("Logins (email / password):")
         for role, email, password in accounts_demo.logins():

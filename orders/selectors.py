@@ -1,0 +1,251 @@
+"""Reads of orders, and the purchase rules of SPEC §6 as a read: what an app may buy and what it costs.
+
+``purchase_quote`` is the one place the rules live; the checkout previews with it and ``order_place``
+refuses with it, so a crafted POST meets the same rules as the form.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from apps.plans.models import AddOn, Plan
+from apps.plans.selectors import Entitlements, app_entitlements, catalog_addons, catalog_plans, entitlements_for
+from console.money import ZERO, quantize_money
+from console.timeutil import business_date, days_in_month
+from orders.exceptions import PurchaseNotAllowed
+from orders.models import Order, OrderLine, item_label
+
+
+@dataclass(frozen=True)
+class AddonRequest:
+    """One add-on asked for at checkout: a tier (non-stackable) or a number of units (stackable)."""
+
+    code: str
+    tier_value: int | None = None
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    kind: str
+    plan: Plan | None
+    addon: AddOn | None
+    tier_value: int | None
+    quantity: int
+    unit_price: Decimal
+    monthly_amount: Decimal
+
+    @property
+    def label(self) -> str:
+        return item_label(self)
+
+
+@dataclass(frozen=True)
+class PurchaseOptions:
+    """What the checkout of one app may offer, from the app's current entitlements."""
+
+    current: Entitlements
+    plans: list[Plan]  # the higher plans on sale
+    addons: list[AddOn]
+    addons_alone_allowed: bool
+    provisioning_order: Order | None
+    plan_order: Order | None  # the in-service plan order (None on Free)
+    all_plans: list[Plan] = field(default_factory=list)
+
+    @property
+    def current_plan(self) -> Plan:
+        return self.current.plan
+
+    @property
+    def can_buy(self) -> bool:
+        return self.provisioning_order is None and bool(self.plans or self.addons_alone_allowed)
+
+    def plan_by_code(self, code: str) -> Plan | None:
+        return next((plan for plan in self.all_plans if plan.code == code), None)
+
+
+@dataclass(frozen=True)
+class PurchaseQuote:
+    plan: Plan | None
+    lines: tuple[QuoteLine, ...]
+    monthly_fee: Decimal
+    estimated_fee: Decimal
+    purchase_date: dt.date
+    days_left: int
+    days_in_month: int
+    resulting: Entitlements
+    plan_order: Order | None  # the plan order an add-ons-only order extends
+
+
+def purchase_options(*, app) -> PurchaseOptions:
+    current = app_entitlements(app=app)
+    all_plans = catalog_plans()
+    plans = [plan for plan in all_plans if plan.rank > current.plan.rank and not plan.is_free]
+    plan_order = (
+        Order.objects.filter(app=app, status=Order.Status.IN_SERVICE, plan__isnull=False).select_related("plan").first()
+    )
+    return PurchaseOptions(
+        current=current,
+        plans=plans,
+        addons=catalog_addons(),
+        addons_alone_allowed=not current.plan.is_free,
+        provisioning_order=Order.objects.filter(app=app, status=Order.Status.PROVISIONING).first(),
+        plan_order=plan_order,
+        all_plans=all_plans,
+    )
+
+
+def _cap_text(value: int | None) -> str:
+    return str(_("unlimited")) if value is None else number_format(value, force_grouping=True)
+
+
+def purchase_quote(
+    *, app, plan_code: str | None, addons: list[AddonRequest], now: dt.datetime | None = None,
+    options: PurchaseOptions | None = None,
+) -> PurchaseQuote:
+    """Check a purchase against the rules and price it from the catalog; PurchaseNotAllowed with a
+    user-facing message when a rule is broken. Tiers are compared with the cap the app would have after
+    this order: with a new plan that is the new plan's value (its add-ons in service end with the old plan
+    order), otherwise the app's effective cap today."""
+    options = options or purchase_options(app=app)
+    current_plan = options.current_plan
+    plan = None
+    if plan_code:
+        plan = options.plan_by_code(plan_code)
+        if plan is None:
+            raise PurchaseNotAllowed(_("That plan is not on sale."))
+        if plan.pk == current_plan.pk:
+            raise PurchaseNotAllowed(
+                _("The app is already on %(plan)s: choose a higher plan or add-ons.") % {"plan": plan.name}
+            )
+        if plan.rank < current_plan.rank or plan.is_free:
+            raise PurchaseNotAllowed(
+                _("An app on %(current)s cannot buy %(plan)s: only a higher plan is an upgrade.")
+                % {"current": current_plan.name, "plan": plan.name}
+            )
+    if plan is None and not addons:
+        raise PurchaseNotAllowed(_("Choose a plan or at least one add-on."))
+    if plan is None and current_plan.is_free:
+        raise PurchaseNotAllowed(
+            _("An app on the Free plan cannot buy add-ons alone: choose Pro, Flagship or Premium with them.")
+        )
+    if plan is None and options.plan_order is None:
+        raise PurchaseNotAllowed(_("The app has no plan in service to add add-ons to."))
+
+    codes = [request.code for request in addons]
+    if len(codes) != len(set(codes)):
+        raise PurchaseNotAllowed(_("Each add-on can appear only once in an order."))
+    base = entitlements_for(plan=plan) if plan else options.current
+    catalog = {addon.code: addon for addon in options.addons}
+    lines: list[QuoteLine] = []
+    if plan is not None:
+        lines.append(QuoteLine(OrderLine.Kind.PLAN, plan, None, None, 1, plan.monthly_price, plan.monthly_price))
+    for request in addons:
+        addon = catalog.get(request.code)
+        if addon is None:
+            raise PurchaseNotAllowed(_("That add-on is not on sale."))
+        if addon.stackable:
+            if request.tier_value is not None:
+                raise PurchaseNotAllowed(_("%(addon)s is bought in units, not tiers.") % {"addon": addon.name})
+            if not 1 <= request.quantity <= addon.max_quantity:
+                raise PurchaseNotAllowed(
+                    _("Buy between 1 and %(max)s units of %(addon)s.")
+                    % {"max": addon.max_quantity, "addon": addon.name}
+                )
+            unit_price = addon.unit_price
+            lines.append(QuoteLine(OrderLine.Kind.ADDON, None, addon, None, request.quantity, unit_price,
+                                   unit_price * request.quantity))
+            continue
+        tier = next((t for t in addon.tiers.all() if t.value == request.tier_value), None)
+        if tier is None:
+            raise PurchaseNotAllowed(_("Choose one of the tiers of %(addon)s.") % {"addon": addon.name})
+        if request.quantity != 1:
+            raise PurchaseNotAllowed(_("%(addon)s is bought as one tier, not a quantity.") % {"addon": addon.name})
+        cap = base.quotas.get(addon.feature.code, 0)
+        if cap is None or tier.value <= cap:
+            raise PurchaseNotAllowed(
+                _("%(addon)s: the %(tier)s tier is not above the cap of %(cap)s the app has with %(plan)s. "
+                  "Choose a higher tier.")
+                % {"addon": addon.name, "tier": _cap_text(tier.value), "cap": _cap_text(cap), "plan": base.plan.name}
+            )
+        lines.append(QuoteLine(OrderLine.Kind.ADDON, None, addon, tier.value, 1, tier.monthly_price,
+                               tier.monthly_price))
+
+    monthly_fee = quantize_money(sum((line.monthly_amount for line in lines), ZERO))
+    today = business_date(now or timezone.now())
+    month_days = days_in_month(today)
+    days_left = month_days - today.day + 1
+    addon_lines = [line for line in lines if line.kind == OrderLine.Kind.ADDON]
+    resulting = entitlements_for(plan=plan, addon_lines=addon_lines) if plan else entitlements_for(
+        plan=current_plan, addon_lines=[*options.current.addon_lines, *addon_lines]
+    )
+    return PurchaseQuote(
+        plan=plan,
+        lines=tuple(lines),
+        monthly_fee=monthly_fee,
+        estimated_fee=quantize_money(monthly_fee * days_left / month_days),
+        purchase_date=today,
+        days_left=days_left,
+        days_in_month=month_days,
+        resulting=resulting,
+        plan_order=None if plan else options.plan_order,
+    )
+
+
+def cheapest_plan_with_feature(*, options: PurchaseOptions, feature_code: str) -> Plan | None:
+    """The checkout's ``?feature=`` preselection: the cheapest allowed plan that includes a switch feature,
+    or that raises a quota feature above the app's current value."""
+    current = options.current
+    for plan in options.plans:
+        offered = entitlements_for(plan=plan)
+        if feature_code in offered.switches:
+            if offered.switches[feature_code] and not current.switches.get(feature_code, False):
+                return plan
+        elif feature_code in offered.quotas:
+            now_value, new_value = current.quotas.get(feature_code, 0), offered.quotas[feature_code]
+            if now_value is not None and (new_value is None or new_value > now_value):
+                return plan
+    return None
+
+
+def _lines_prefetch() -> Prefetch:
+    return Prefetch("lines", queryset=OrderLine.objects.select_related("plan", "addon"))
+
+
+def order_list(
+    *, organization, status: str | None = None, app_name: str | None = None, date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet:
+    """The org's orders, newest first, with what the order center shows per row in a constant number of
+    queries (app, plan and buyer joined; lines prefetched)."""
+    qs = (
+        Order.objects.filter(organization=organization)
+        .select_related("app__organization", "plan", "buyer")
+        .prefetch_related(_lines_prefetch())
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if app_name:
+        qs = qs.filter(app__name=app_name)
+    if date_from:
+        qs = qs.filter(purchase_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(purchase_date__lte=date_to)
+    return qs
+
+
+def order_detail_queryset(*, organization) -> QuerySet:
+    return (
+        Order.objects.filter(organization=organization)
+        .select_related("app__organization", "app__data_center", "plan", "buyer", "plan_order")
+        .prefetch_related(
+            _lines_prefetch(),
+            "history",
+            Prefetch("addon_orders", queryset=Order.objects.order_by("created_at")),
+        )
+    )
