@@ -1,0 +1,171 @@
+import csv
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.access import org_view
+from apps.accounts.roles import Action
+from billing import charts, selectors
+from billing.exceptions import BillingError
+from billing.forms import TopUpRequestForm
+from billing.services import topup_request_create
+from console.timeutil import business_date, business_now, business_tz, month_start
+
+PAGE_SIZE = 20
+
+
+def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
+    organization = request.organization
+    today = business_date()
+    may_request = request.membership.may(Action.REQUEST_TOPUP)
+    balance = selectors.org_balance(organization=organization)
+    totals = selectors.monthly_bill_totals(organization=organization)
+    ledger = Paginator(selectors.ledger_entry_list(organization=organization), PAGE_SIZE)
+    return {
+        "balance": balance,
+        "in_arrears": balance < 0,
+        "month_to_date": selectors.month_to_date_consumption(organization=organization),
+        "month_first": month_start(today),
+        "today": today,
+        "last_bill": selectors.last_bill(organization=organization),
+        "chart": charts.bar_chart([(f"{month:%Y-%m}", total) for month, total in totals]),
+        "ledger_page": ledger.get_page(request.GET.get("page")),
+        "pending_topups": list(selectors.topup_request_pending_list(organization=organization)),
+        "may_request_topup": may_request,
+        "form": form if form is not None else (TopUpRequestForm() if may_request else None),
+    }
+
+
+@org_view(Action.VIEW_BILLING)
+def account(request, org_name: str):
+    return render(request, "billing/account.html", _account_context(request))
+
+
+@require_POST
+@org_view(Action.REQUEST_TOPUP)
+def topup_request(request, org_name: str):
+    form = TopUpRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            topup_request_create(
+                organization=request.organization, user=request.user,
+                amount=form.cleaned_data["amount"], reference=form.cleaned_data["reference"],
+            )
+        except BillingError as error:
+            form.add_error("amount", str(error))
+        else:
+            messages.success(request, _("Top-up request sent. The balance is credited when staff confirm the payment."))
+            return redirect("billing:account", org_name=org_name)
+    return render(request, "billing/account.html", _account_context(request, form=form), status=400)
+
+
+@org_view(Action.VIEW_BILLING)
+def bill_list(request, org_name: str):
+    bills = selectors.bill_list(organization=request.organization)
+    page = Paginator(bills, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "billing/bill_list.html", {"page": page})
+
+
+def _order_url_maker(org_name: str):
+    """Links order numbers to the order details page when the orders module serves it."""
+    try:
+        reverse("orders:order_detail", kwargs={"org_name": org_name, "number": "0"})
+    except NoReverseMatch:
+        return lambda number: None
+    return lambda number: reverse("orders:order_detail", kwargs={"org_name": org_name, "number": number})
+
+
+@org_view(Action.VIEW_BILLING)
+def bill_detail(request, org_name: str, year: int, month: int):
+    try:
+        first = dt.date(year, month, 1)
+    except ValueError as error:
+        raise Http404("No such month.") from error
+    bill = get_object_or_404(request.organization.bills, month=first)
+    lines = list(selectors.bill_line_list(bill=bill))
+    order_url = _order_url_maker(org_name)
+    for line in lines:
+        line.order_url = order_url(line.order.number)
+    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": lines})
+
+
+# --- CSV exports ------------------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value) -> str:
+    """Plain strings; text a spreadsheet would run as a formula (=, +, -, @) is quoted with a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(business_tz()).strftime("%Y-%m-%d %H:%M:%S")
+    text = str(value)
+    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _csv_response(request, name: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def stream() -> Iterator[str]:
+        yield "\ufeff"  # the BOM tells Excel the file is UTF-8 (Chinese names and labels)
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([_cell(value) for value in row])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    filename = f"{request.organization.name}-{name}-{business_now():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@org_view(Action.VIEW_BILLING)
+def export_bills(request, org_name: str):
+    """Every bill line of the org: one row per order and day range, with its bill's month and total."""
+    lines = selectors.bill_lines_for_export(organization=request.organization).iterator(chunk_size=2000)
+    header = [_("Month"), _("Bill total"), _("Issued at"), _("AppKey"), _("Order number"), _("From"),
+              _("Until (exclusive)"), _("Days"), _("Monthly fee"), _("Amount")]
+    rows = (
+        [f"{line.bill.month:%Y-%m}", line.bill.total, line.bill.created_at, line.app.app_key, line.order.number,
+         line.start_date, line.end_date, line.days, line.monthly_fee, line.amount]
+        for line in lines
+    )
+    return _csv_response(request, "bills", header, rows)
+
+
+@org_view(Action.VIEW_BILLING)
+def export_orders(request, org_name: str):
+    orders = selectors.order_list_for_export(organization=request.organization).iterator(chunk_size=2000)
+    header = [_("Order number"), _("AppKey"), _("Plan"), _("Status"), _("Purchased at"), _("Purchase date"),
+              _("Charged until (exclusive)"), _("Monthly fee"), _("Estimated fee"), _("Buyer")]
+    rows = (
+        [order.number, order.app.app_key, order.plan.name if order.plan else _("Add-ons"),
+         order.get_status_display(), order.created_at, order.purchase_date, order.charge_end_date,
+         order.monthly_fee, order.estimated_fee, order.buyer.email]
+        for order in orders
+    )
+    return _csv_response(request, "orders", header, rows)
+
+
+@org_view(Action.VIEW_BILLING)
+def export_ledger(request, org_name: str):
+    entries = selectors.ledger_entry_list(organization=request.organization)
+    header = [_("Time"), _("Kind"), _("Amount"), _("Balance after"), _("Bill"), _("Note")]
+    rows = (
+        [entry.created_at, entry.get_kind_display(), entry.amount, entry.balance_after,
+         f"{entry.bill.month:%Y-%m}" if entry.bill else "", entry.note]
+        for entry in entries.iterator(chunk_size=2000)
+    )
+    return _csv_response(request, "ledger", header, rows)
