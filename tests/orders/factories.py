@@ -18,6 +18,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Order
+        skip_postgeneration_save = True
 
     app = factory.SubFactory(AppFactory)
     organization = factory.SelfAttribute("app.organization")
@@ -58,3 +59,10 @@ def add_addon_line(order: Order, addon_code: str, *, quantity: int = 1, tier_val
     order.monthly_fee += line.monthly_amount
     order.save(update_fields=["monthly_fee"])
     return line
+
+
+def app_on_plan(app, plan_code: str, **kwargs) -> Order | None:
+    """Put ``app`` on a plan the way the database holds it: an in-service plan order (Free has none)."""
+    if plan_code == "free":
+        return None
+    return OrderFactory(app=app, plan=Plan.objects.get(code=plan_code), **kwargs)
