@@ -37,7 +37,6 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active"]
     search_fields = ["email", "full_name"]
     readonly_fields = ["date_joined", "last_login"]
-    inlines = [MembershipOfUserInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["full_name"]}),
@@ -47,6 +46,10 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        # Memberships are shown once the user exists; the add page is only email and password.
+        return [MembershipOfUserInline] if obj is not None else []
 
 
 class MembershipInline(admin.TabularInline):

@@ -92,11 +92,9 @@ class InvitationForm(forms.Form):
 
 
 class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"))
+    """Every role is a valid choice here; whether the actor may give it is the service's rule."""
 
-    def __init__(self, *args, actor_role: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _role_choices(actor_role)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 class InvitationSignupForm(PasswordPairMixin):

@@ -1,6 +1,7 @@
 import factory
+from django.utils import timezone
 
-from apps.accounts.models import Membership, Organization, User
+from apps.accounts.models import INVITATION_VALIDITY, Invitation, Membership, Organization, User
 from apps.accounts.roles import Role
 
 PASSWORD = "correct-horse-battery-staple"
@@ -30,3 +31,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
     role = Role.OWNER
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Role.DEVELOPER
+    invited_by = None
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda o: o.created_at + INVITATION_VALIDITY)
