@@ -150,3 +150,17 @@ def test_query_count_does_not_grow_with_addons_or_enabled_features(owner_client,
     with CaptureQueriesContext(connection) as many:
         owner_client.get(url(big))
     assert len(many) == len(one)
+
+
+def test_upgrade_and_addons_link_to_the_checkout_for_a_buyer(owner_client, org):
+    app = AppFactory(organization=org)
+    page = owner_client.get(url(app)).content.decode()
+    checkout = f"/o/acme/apps/{app.name}/upgrade/"
+    assert f'href="{checkout}?feature=callbacks">Upgrade<' in page
+    assert f'href="{checkout}?feature=message_storage#addons">Add-ons<' in page
+
+
+def test_finance_gets_no_purchase_links(member_client, org):
+    app = AppFactory(organization=org)
+    page = member_client(Role.FINANCE).get(url(app)).content.decode()
+    assert "/upgrade/?feature=" not in page

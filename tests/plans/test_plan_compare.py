@@ -50,6 +50,7 @@ def test_chinese_page_shows_chinese_plan_names(client):
     page = client.get(URL, headers={"accept-language": "zh-hans"}).content.decode()
     for name in ["免费版", "专业版", "旗舰版", "尊享版", "敏感词"]:
         assert name in page
+    assert "¥2,888.00" in page
 
 
 def test_signed_in_member_sees_the_page_and_a_link_to_apps(owner_client):
