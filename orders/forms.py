@@ -35,6 +35,7 @@ class CheckoutForm(forms.Form):
         self.fields["plan"].required = not options.addons_alone_allowed
         self.fields["plan"].widget.attrs["class"] = "form-check-input plan-radio"
         if for_estimate:
+            self.fields["plan"].required = False
             self.fields["agree"].required = False
             self.fields["token"].required = False
 

@@ -48,10 +48,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
 def add_addon_line(order: Order, addon_code: str, *, quantity: int = 1, tier_value: int | None = None) -> OrderLine:
     """Attach an add-on line with catalog prices and keep the order's monthly fee in step."""
     addon = AddOn.objects.get(code=addon_code)
-    if addon.stackable:
-        unit_price = addon.unit_price
-    else:
-        unit_price = addon.tiers.get(value=tier_value).monthly_price
+    unit_price = addon.unit_price if addon.stackable else addon.tiers.get(value=tier_value).monthly_price
     line = OrderLine.objects.create(
         order=order, kind=OrderLine.Kind.ADDON, addon=addon, tier_value=tier_value, quantity=quantity,
         unit_price=unit_price, monthly_amount=unit_price * quantity,

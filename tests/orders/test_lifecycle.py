@@ -23,7 +23,7 @@ def history(order) -> list[tuple[str, str]]:
 
 
 def test_transitions_are_data_and_only_move_forward():
-    assert TRANSITIONS == {S.PROVISIONING: {S.IN_SERVICE}, S.IN_SERVICE: {S.COMPLETED}, S.COMPLETED: set()}
+    assert {S.PROVISIONING: {S.IN_SERVICE}, S.IN_SERVICE: {S.COMPLETED}, S.COMPLETED: set()} == TRANSITIONS
 
 
 @pytest.mark.django_db
@@ -68,13 +68,13 @@ def test_only_the_transition_service_assigns_an_order_status():
             for node in ast.walk(func):
                 targets = node.targets if isinstance(node, ast.Assign) else []
                 for target in targets:
-                    if isinstance(target, ast.Attribute) and target.attr == "status" and func.name != "order_transition":
+                    assigns_status = isinstance(target, ast.Attribute) and target.attr == "status"
+                    if assigns_status and func.name != "order_transition":
                         offenders.append(f"{path}:{func.name}")
                 if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "update" and any(
                     kw.arg == "status" for kw in node.keywords
                 ):
                     offenders.append(f"{path}:{func.name}")
-    assert "orders/services.py:order_activate" not in offenders
     assert offenders == []
 
 

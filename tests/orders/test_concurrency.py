@@ -1,0 +1,86 @@
+"""Row locks and partial unique constraints under real concurrency (PostgreSQL, threads with their own
+connections)."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from apps.plans.models import Plan
+from orders.exceptions import PurchaseNotAllowed
+from orders.models import Order, OrderStatusChange
+from orders.services import order_place, orders_activate_due
+from orders.tokens import checkout_token_issue
+from tests.applications.factories import AppFactory
+from tests.orders.factories import OrderFactory, app_on_plan
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+S = Order.Status
+
+
+def run_together(*calls):
+    """Run the calls at the same moment in threads; return each result or exception."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - the test inspects it
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_two_concurrent_activation_runs_activate_each_order_once(org):
+    past = timezone.now() - dt.timedelta(hours=1)
+    apps = [AppFactory(organization=org) for _ in range(6)]
+    flagship = Plan.objects.get(code="flagship")
+    for app in apps:
+        app_on_plan(app, "pro", created_at=past - dt.timedelta(days=1))
+        OrderFactory(app=app, plan=flagship, status=S.PROVISIONING, created_at=past)
+    counts = run_together(orders_activate_due, orders_activate_due)
+    assert not any(isinstance(c, Exception) for c in counts), counts
+    assert sum(counts) == 6
+    for app in apps:
+        in_service = Order.objects.filter(app=app, status=S.IN_SERVICE, plan__isnull=False)
+        assert [o.plan.code for o in in_service] == ["flagship"]
+        assert Order.objects.filter(app=app, status=S.COMPLETED).count() == 1
+    assert OrderStatusChange.objects.filter(to_status=S.IN_SERVICE, from_status=S.PROVISIONING).count() == 6
+    assert OrderStatusChange.objects.filter(to_status=S.COMPLETED).count() == 6
+    connection.close()
+
+
+def test_two_concurrent_purchases_for_one_app_make_one_order_and_one_refusal(org, owner):
+    app = AppFactory(organization=org)
+    tokens = [checkout_token_issue(app=app), checkout_token_issue(app=app)]
+    results = run_together(*[
+        (lambda token=token: order_place(app=app, buyer=owner, plan_code="pro", addons=[], token=token))
+        for token in tokens
+    ])
+    orders = [r for r in results if isinstance(r, Order)]
+    refusals = [r for r in results if isinstance(r, PurchaseNotAllowed)]
+    assert len(orders) == 1 and len(refusals) == 1, results
+    assert "still provisioning" in str(refusals[0])
+    assert Order.objects.filter(app=app).count() == 1
+
+
+def test_two_concurrent_purchases_with_the_same_token_make_one_order(org, owner):
+    app = AppFactory(organization=org)
+    token = checkout_token_issue(app=app)
+    results = run_together(*[
+        (lambda: order_place(app=app, buyer=owner, plan_code="pro", addons=[], token=token)) for _ in range(3)
+    ])
+    assert all(isinstance(r, Order) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert Order.objects.filter(app=app).count() == 1
