@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet, Sum, Window
+from django.db.models import Count, DecimalField, F, QuerySet, Sum, Window
 
 from billing.charges import charged_lines_sql
 from billing.models import Bill, BillLine, LedgerEntry, TopUpRequest
@@ -22,8 +22,12 @@ def org_in_arrears(*, organization) -> bool:
 
 
 def ledger_entry_list(*, organization) -> QuerySet[LedgerEntry]:
-    """Newest first, each with the balance right after it (a running sum in the database)."""
-    running = Window(Sum("amount"), order_by=[F("created_at").asc(), F("id").asc()])
+    """Newest first, each with the balance right after it (a running sum in the database; on SQLite a
+    float sum, so quantize it before showing it)."""
+    running = Window(
+        Sum("amount"), order_by=[F("created_at").asc(), F("id").asc()],
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
     return (
         LedgerEntry.objects.filter(organization=organization)
         .select_related("bill", "topup", "created_by")

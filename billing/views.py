@@ -16,6 +16,7 @@ from billing import charts, selectors
 from billing.exceptions import BillingError
 from billing.forms import TopUpRequestForm
 from billing.services import topup_request_create
+from console.money import quantize_money
 from console.timeutil import business_date, business_now, business_tz, month_start
 
 PAGE_SIZE = 20
@@ -40,6 +41,7 @@ def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
         "pending_topups": list(selectors.topup_request_pending_list(organization=organization)),
         "may_request_topup": may_request,
         "form": form if form is not None else (TopUpRequestForm() if may_request else None),
+        "business_tz": business_tz(),
     }
 
 
@@ -70,7 +72,7 @@ def topup_request(request, org_name: str):
 def bill_list(request, org_name: str):
     bills = selectors.bill_list(organization=request.organization)
     page = Paginator(bills, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "billing/bill_list.html", {"page": page})
+    return render(request, "billing/bill_list.html", {"page": page, "business_tz": business_tz()})
 
 
 def _order_url_maker(org_name: str):
@@ -93,7 +95,7 @@ def bill_detail(request, org_name: str, year: int, month: int):
     order_url = _order_url_maker(org_name)
     for line in lines:
         line.order_url = order_url(line.order.number)
-    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": lines})
+    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": lines, "business_tz": business_tz()})
 
 
 # --- CSV exports ------------------------------------------------------------------------------------------
@@ -164,7 +166,7 @@ def export_ledger(request, org_name: str):
     entries = selectors.ledger_entry_list(organization=request.organization)
     header = [_("Time"), _("Kind"), _("Amount"), _("Balance after"), _("Bill"), _("Note")]
     rows = (
-        [entry.created_at, entry.get_kind_display(), entry.amount, entry.balance_after,
+        [entry.created_at, entry.get_kind_display(), entry.amount, quantize_money(entry.balance_after),
          f"{entry.bill.month:%Y-%m}" if entry.bill else "", entry.note]
         for entry in entries.iterator(chunk_size=2000)
     )

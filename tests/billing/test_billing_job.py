@@ -150,3 +150,14 @@ def test_topup_command_refuses_a_bad_amount_or_org(org, org_name, amount):
     with pytest.raises(CommandError):
         call_command("topup", org_name, amount, "--reference", "X", stdout=StringIO())
     assert not LedgerEntry.objects.exists()
+
+
+def test_a_later_run_for_the_same_month_bills_only_orgs_without_a_bill(org, app, other_org):
+    order_bought(D(2026, 2, 10), app=app)
+    assert bills_generate(month=D(2026, 2, 1), now=at(D(2026, 3, 5))) == 1
+    order_bought(D(2026, 2, 12), app=AppFactory(organization=other_org))  # recorded after the first run
+    assert bills_generate(month=D(2026, 2, 1), now=at(D(2026, 3, 6))) == 1
+    ours = Bill.objects.get(organization=org)
+    assert ours.lines.count() == 1 and ours.total == Decimal("602.57")
+    assert LedgerEntry.objects.filter(organization=org).count() == 1
+    assert Bill.objects.get(organization=other_org).total == Decimal("539.14")  # 888 × 17 / 28
