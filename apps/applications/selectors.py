@@ -8,8 +8,13 @@ from apps.plans.selectors import annotate_current_plan
 
 
 def app_list(*, organization, search: str | None = None) -> QuerySet[App]:
-    """The org's apps, newest first, each with ``current_plan_id`` (None = Free) and its data center."""
-    qs = App.objects.filter(organization=organization).select_related("organization", "data_center")
+    """The org's apps, newest first, each with ``current_plan_id`` (None = Free) and its data center. The Client
+    Secret is deferred: a list never shows it, and each value would cost a decryption."""
+    qs = (
+        App.objects.filter(organization=organization)
+        .select_related("organization", "data_center")
+        .defer("client_secret")
+    )
     search = (search or "").strip()
     if search:
         qs = qs.filter(name__icontains=search)

@@ -22,9 +22,8 @@ APPS_PER_PAGE = 20
 @org_view(Action.VIEW_APPS)
 def app_list(request, org_name: str):
     search = request.GET.get("q", "").strip()[:32]
-    page = Paginator(selectors.app_list(organization=request.organization, search=search), APPS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(selectors.app_list(organization=request.organization, search=search), APPS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     plans = selectors.plans_by_id()
     for app in page:
         app.plan = plans.get(app.current_plan_id) or plans[None]
@@ -34,7 +33,8 @@ def app_list(request, org_name: str):
         {
             "page": page,
             "search": search,
-            "app_count": selectors.app_count(organization=request.organization),
+            # Without a search the paginator has counted every app of the org already.
+            "app_count": selectors.app_count(organization=request.organization) if search else paginator.count,
             "app_limit": CatalogSettings.load().app_limit,
             "can_create": request.membership.may(Action.CHANGE_APPS),
         },
