@@ -133,3 +133,39 @@ def test_orders_made_by_the_order_factory_default_are_billed_by_business_date(ap
     assert order.purchase_date == D(2026, 2, 28)
     bill_month(D(2026, 2, 1))
     assert line_of(order, D(2026, 2, 1)).amount == Decimal("31.71")  # 888 / 28 = 31.714…
+
+
+def test_every_line_matches_decimal_arithmetic_for_random_fees_and_dates(org):
+    import random
+
+    from console.money import quantize_money
+    from console.timeutil import days_in_month, month_start, next_month_start
+
+    rng = random.Random(20260205)
+    for index in range(60):
+        app = AppFactory(organization=org, name=f"r{index}")
+        bought = D(2027, 12, 1) + dt.timedelta(days=rng.randint(0, 120))
+        ended = bought + dt.timedelta(days=rng.randint(0, 70)) if rng.random() < 0.7 else None
+        order_bought(bought, app=app, ended=ended, monthly_fee=Decimal(rng.randint(1, 9_999_999)) / 100)
+    month = D(2027, 12, 1)
+    while month <= D(2028, 6, 1):
+        bills_generate(month=month, now=at(D(2028, 8, 1)))
+        month = next_month_start(month)
+    lines = list(BillLine.objects.select_related("order", "bill"))
+    expected_pairs = set()
+    for order in Order.objects.filter(organization=org):
+        month = D(2027, 12, 1)
+        while month <= D(2028, 6, 1):
+            if max(order.purchase_date, month) < min(order.charge_end_date or D(2099, 1, 1), next_month_start(month)):
+                expected_pairs.add((order.pk, month))
+            month = next_month_start(month)
+    assert {(line.order_id, line.bill.month) for line in lines} == expected_pairs
+    for line in lines:
+        first, after = line.bill.month, next_month_start(line.bill.month)
+        start = max(line.order.purchase_date, first)
+        end = min(line.order.charge_end_date or after, after)
+        assert (line.start_date, line.end_date, line.days) == (start, end, (end - start).days)
+        assert line.amount == quantize_money(line.monthly_fee * line.days / days_in_month(first))
+        assert month_start(line.start_date) == first
+    for bill in Bill.objects.all():
+        assert bill.total == sum(line.amount for line in lines if line.bill_id == bill.pk)
