@@ -84,3 +84,35 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
         if ("redis" in item.keywords or "celery" in item.keywords) and not _broker_is_redis():
             item.add_marker(skip_redis)
+
+
+def _ensure_catalog() -> None:
+    """Transactional tests flush every table, including the catalog and data centers that migrations seed;
+    put them back (idempotent) so every test starts from the seeded catalog."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from apps.applications.models import DataCenter
+    from apps.plans.models import Plan
+
+    if not Plan.objects.exists():
+        importlib.import_module("apps.plans.migrations.0002_seed_catalog").seed(django_apps, None)
+    if not DataCenter.objects.exists():
+        importlib.import_module("apps.applications.migrations.0002_seed_data_centers").seed(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_catalog(request):
+    names = set(request.fixturenames)
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
+    elif "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        yield
+        return
+    _ensure_catalog()
+    yield
