@@ -1,0 +1,76 @@
+"""Canary secrets: secrets set to known strings through the models and services never reach the database in
+plaintext. A full dump (pg_dump on PostgreSQL, iterdump on SQLite) is searched for each canary; the ORM must
+still read every canary back, so the test fails if encryption were switched off or the rows were missing.
+
+Every encrypted column (console.fields.encrypted_fields) must have a planter here: a new secret field that
+is not planted fails test_every_encrypted_column_has_a_canary_planter."""
+
+import os
+import secrets
+import shutil
+import subprocess
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from apps.applications.models import App
+from apps.applications.services import app_secret_reveal, app_secret_rotate
+from console.fields import encrypted_fields
+from tests.accounts.factories import MembershipFactory, OrganizationFactory
+from tests.applications.factories import AppFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def canary(label: str) -> str:
+    return f"CANARY-{label}-{secrets.token_hex(12)}"
+
+
+def plant_app_client_secrets() -> list[tuple[Callable[[], str], str]]:
+    """(read back through the ORM, canary) pairs for App.client_secret: set on create, on save, by rotation."""
+    owner = MembershipFactory(organization=OrganizationFactory(name="canary-org")).user
+    created = AppFactory(organization=owner.memberships.get().organization, name="created",
+                         client_secret=canary("created"))
+    saved = AppFactory(organization=created.organization, name="saved")
+    saved.client_secret = canary("saved")
+    saved.save()
+    rotated = app_secret_rotate(app=AppFactory(organization=created.organization, name="rotated"), actor=owner)
+    app_secret_reveal(app=rotated, actor=owner)
+    return [
+        (lambda pk=app.pk: App.objects.get(pk=pk).client_secret, app.client_secret)
+        for app in (created, saved, rotated)
+    ]
+
+
+PLANTERS: dict[tuple[str, str], Callable[[], list[tuple[Callable[[], str], str]]]] = {
+    ("applications.App", "client_secret"): plant_app_client_secrets,
+}
+
+
+def database_dump() -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return "\n".join(connection.connection.iterdump())
+    assert shutil.which("pg_dump"), "pg_dump is needed for the canary test on PostgreSQL"
+    env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
+    command = ["pg_dump", "--no-owner", "-h", settings.get("HOST") or "127.0.0.1", "-p",
+               str(settings.get("PORT") or 5432), "-U", settings.get("USER") or "postgres", settings["NAME"]]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+def test_every_encrypted_column_has_a_canary_planter():
+    columns = {(model._meta.label, name) for model, names in encrypted_fields() for name in names}
+    assert columns, "no encrypted column found: console.fields.encrypted_fields is broken"
+    assert columns <= set(PLANTERS), f"encrypted columns without a canary planter: {sorted(columns - set(PLANTERS))}"
+
+
+def test_no_canary_secret_appears_in_a_database_dump():
+    planted = [pair for planter in PLANTERS.values() for pair in planter()]
+    dump = database_dump()
+    assert "canary-org" in dump  # the dump does hold the planted rows
+    for read_back, secret in planted:
+        assert read_back() == secret
+        assert secret not in dump
+        assert secret.split("-")[-1] not in dump
