@@ -7,7 +7,7 @@ from django.db.models import Count, DecimalField, F, QuerySet, Sum, Window
 from billing.charges import charged_lines_sql
 from billing.models import Bill, BillLine, LedgerEntry, TopUpRequest
 from console.money import ZERO, quantize_money
-from console.timeutil import business_date, month_start, previous_month_start
+from console.timeutil import business_date, previous_month_start
 from orders.models import Order
 
 
@@ -95,7 +95,3 @@ def monthly_bill_totals(*, organization, now: dt.datetime | None = None, months:
 
 def last_bill(*, organization) -> Bill | None:
     return Bill.objects.filter(organization=organization).order_by("-month").first()
-
-
-def current_month(now: dt.datetime | None = None) -> dt.date:
-    return month_start(business_date(now))
