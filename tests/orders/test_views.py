@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from orders.models import Order
+from orders.selectors import AddonRequest
 from orders.services import orders_activate_due
 from tests.applications.factories import AppFactory
 from tests.orders.factories import OrderFactory, add_addon_line, app_on_plan
@@ -178,7 +179,8 @@ def test_two_tabs_with_different_tokens_make_one_order_and_a_clear_refusal(owner
     owner_client.post(checkout_url(app), {**base, "token": tab_one})
     response = owner_client.post(checkout_url(app), {**base, "token": tab_two})
     assert Order.objects.count() == 1
-    assert "still provisioning" in response.content.decode()
+    errors = re.search(r'id="purchase-errors">(.*?)</div></div>', response.content.decode(), re.S).group(1)
+    assert "This app has an order still provisioning" in errors
 
 
 @pytest.mark.django_db
@@ -346,3 +348,15 @@ def test_another_orgs_order_detail_is_404(owner_client, other_org_client, other_
 def test_anonymous_is_sent_to_login(client, app):
     response = client.get(checkout_url(app))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_app_and_feature_overviews_reflect_the_order_once_in_service(owner_client, app, buy):
+    order = buy(app, "flagship", [AddonRequest(code="group_members", tier_value=8000)])
+    overview = reverse("applications:app_detail", kwargs={"org_name": "acme", "app_name": app.name})
+    features = reverse("features:overview", kwargs={"org_name": "acme", "app_name": app.name})
+    assert "Flagship" not in owner_client.get(overview).content.decode()
+    orders_activate_due(now=order.activate_after)
+    assert "Flagship" in owner_client.get(overview).content.decode()
+    feature_page = owner_client.get(features).content.decode()
+    assert "Flagship" in feature_page and "8,000" in feature_page
