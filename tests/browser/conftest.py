@@ -1,0 +1,105 @@
+"""Playwright (pytest-playwright) driving Debian's Chromium against pytest-django's live_server.
+
+Chromium missing: the browser tests skip, or fail when REQUIRE_SERVICES=1 (CI). Every page is watched for
+Content-Security-Policy violations and script errors; journeys save a screenshot of every main page to
+test-artifacts/screenshots/<journey>/NN-<page>.png (git-ignored)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in the main thread; Django's ORM refuses to run beside one
+# unless told that this is deliberate (the tests and the live server thread never share a connection).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if str(item.fspath).startswith(str(Path(__file__).parent)):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium is not installed at {CHROMIUM}"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-US", "viewport": {"width": 1366, "height": 900}}
+
+
+class Journey:
+    """A browser page on the live server that numbers its screenshots and records CSP violations."""
+
+    def __init__(self, page, base_url: str, name: str):
+        self.page = page
+        self.base_url = base_url
+        self.folder = SCREENSHOTS / name
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+        self.count = 0
+        self.problems: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("response", self._response)
+        page.set_default_timeout(10_000)
+
+    def _console(self, message) -> None:
+        # A page answering 403/404 on purpose logs "Failed to load resource"; subresources are checked below.
+        if "Failed to load resource" in message.text:
+            return
+        if message.type == "error" or "Content Security Policy" in message.text:
+            self.problems.append(f"{message.type}: {message.text}")
+
+    def _response(self, response) -> None:
+        """Stylesheets, scripts, images and htmx requests must load (the browser asks for a favicon itself)."""
+        kind = response.request.resource_type
+        if response.status >= 400 and kind != "document" and not response.url.endswith("/favicon.ico"):
+            self.problems.append(f"{response.status} {kind} {response.url}")
+
+    def goto(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def shot(self, name: str) -> Path:
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def assert_clean(self) -> None:
+        assert self.problems == [], self.problems
+
+
+@pytest.fixture
+def journey(page, live_server, request):
+    """journey(name) -> a Journey; at the end no page may have violated the CSP or thrown a script error."""
+    made: list[Journey] = []
+
+    def make(name: str) -> Journey:
+        made.append(Journey(page, live_server.url, name))
+        return made[-1]
+
+    yield make
+    for one in made:
+        one.assert_clean()
+
+
+def log_in(journey: Journey, email: str, password: str) -> None:
+    journey.goto("/accounts/login/")
+    journey.page.get_by_label("Email").fill(email)
+    journey.page.get_by_label("Password").fill(password)
+    journey.page.get_by_role("button", name="Log in").click()
