@@ -21,7 +21,8 @@ APPS_PER_PAGE = 20
 
 @org_view(Action.VIEW_APPS)
 def app_list(request, org_name: str):
-    search = request.GET.get("q", "").strip()[:32]
+    # PostgreSQL text cannot hold NUL: a search with one would be a 500.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:32]
     paginator = Paginator(selectors.app_list(organization=request.organization, search=search), APPS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     plans = selectors.plans_by_id()

@@ -12,7 +12,8 @@ ENTRIES_PER_PAGE = 50
 @org_view(Action.VIEW_APPS)
 def audit_log(request, org_name: str):
     organization = request.organization
-    app_name = request.GET.get("app", "").strip()
+    # PostgreSQL text cannot hold NUL: a filter with one would be a 500.
+    app_name = request.GET.get("app", "").replace("\x00", "").strip()
     app = organization.apps.filter(name=app_name).first() if app_name else None
     entries = audit_list(organization=organization, app=app)
     if app_name and app is None:
