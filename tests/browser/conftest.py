@@ -10,10 +10,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API keeps an event loop in the main thread; Django's ORM refuses to run beside one
-# unless told that this is deliberate (the tests and the live server thread never share a connection).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -21,10 +17,29 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwright():
+    """Playwright's sync API keeps an event loop in the main thread; Django's ORM refuses to run beside one
+    unless told that this is deliberate. Set from the first browser test on (they run last, see below), not
+    at import: in the environment of the whole run it would leak into subprocesses such as
+    ``check --deploy`` (async.E001)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
 def pytest_collection_modifyitems(items):
-    for item in items:
-        if str(item.fspath).startswith(str(Path(__file__).parent)):
-            item.add_marker(pytest.mark.browser)
+    """Mark the browser tests and run them last: once Playwright's loop exists, it stays until the session
+    ends, and the ORM of every later test would refuse to run beside it."""
+    here = str(Path(__file__).parent)
+    browser = [item for item in items if str(item.fspath).startswith(here)]
+    for item in browser:
+        item.add_marker(pytest.mark.browser)
+    items[:] = [item for item in items if not str(item.fspath).startswith(here)] + browser
 
 
 @pytest.fixture(scope="session")
