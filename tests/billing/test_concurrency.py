@@ -17,7 +17,7 @@ from tests.applications.factories import AppFactory
 from tests.billing.factories import TopUpRequestFactory, at, order_bought
 
 D = dt.date
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def in_threads(count: int, work):

@@ -16,7 +16,7 @@ from orders.tokens import checkout_token_issue
 from tests.applications.factories import AppFactory
 from tests.orders.factories import OrderFactory, app_on_plan
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 S = Order.Status
 
 

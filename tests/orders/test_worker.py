@@ -12,8 +12,7 @@ from django.db import connection
 
 from orders.models import Order
 
-pytestmark = [pytest.mark.celery, pytest.mark.postgres, pytest.mark.django_db(transaction=True,
-                                                                              serialized_rollback=True)]
+pytestmark = [pytest.mark.celery, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_worker_with_beat_puts_a_placed_order_in_service(app, buy, tmp_path: Path):
