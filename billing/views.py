@@ -41,7 +41,6 @@ def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
         "pending_topups": list(selectors.topup_request_pending_list(organization=organization)),
         "may_request_topup": may_request,
         "form": form if form is not None else (TopUpRequestForm() if may_request else None),
-        "business_tz": business_tz(),
     }
 
 
@@ -72,7 +71,7 @@ def topup_request(request, org_name: str):
 def bill_list(request, org_name: str):
     bills = selectors.bill_list(organization=request.organization)
     page = Paginator(bills, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "billing/bill_list.html", {"page": page, "business_tz": business_tz()})
+    return render(request, "billing/bill_list.html", {"page": page})
 
 
 def _order_url_maker(org_name: str):
@@ -95,7 +94,7 @@ def bill_detail(request, org_name: str, year: int, month: int):
     order_url = _order_url_maker(org_name)
     for line in lines:
         line.order_url = order_url(line.order.number)
-    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": lines, "business_tz": business_tz()})
+    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": lines})
 
 
 # --- CSV exports ------------------------------------------------------------------------------------------

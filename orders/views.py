@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -114,7 +113,6 @@ def order_list(request, org_name: str):
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "orders/order_list.html", {
         "form": form, "page": page, "orders": page.object_list, "filtered": any(filters.values()),
-        "business_tz": settings.BUSINESS_TIME_ZONE,
     })
 
 
@@ -123,5 +121,4 @@ def order_detail(request, org_name: str, number: str):
     order = get_object_or_404(selectors.order_detail_queryset(organization=request.organization), number=number)
     return render(request, "orders/order_detail.html", {
         "order": order, "provisioning": order.status == Order.Status.PROVISIONING,
-        "business_tz": settings.BUSINESS_TIME_ZONE,
     })

@@ -7,6 +7,21 @@ ACTION_LABELS = {
     "app.updated": _("App details changed"),
     "app.secret_revealed": _("Client Secret revealed"),
     "app.secret_rotated": _("Client Secret rotated"),
+    "organization.created": _("Organization created"),
+    "member.invited": _("Member invited"),
+    "member.invitation_revoked": _("Invitation revoked"),
+    "member.joined": _("Member joined"),
+    "member.removed": _("Member removed"),
+    "member.role_changed": _("Member role changed"),
+    "feature.enable": _("Feature enabled"),
+    "recall.update": _("Message recall settings changed"),
+    "order.place": _("Order placed"),
+    "order.in_service": _("Order in service"),
+    "billing.topup_requested": _("Top-up requested"),
+    "billing.topup_recorded": _("Top-up recorded"),
+    "billing.topup_confirmed": _("Top-up confirmed"),
+    "billing.topup_rejected": _("Top-up rejected"),
+    "billing.adjusted": _("Balance adjusted"),
 }
 
 

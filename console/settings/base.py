@@ -115,9 +115,10 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = "UTC"
-# Business days (charging, bills, "this month") are counted in this zone.
+# Business days (charging, bills, "this month") are counted in this zone, and pages show times in it.
+# The database stores UTC either way.
 BUSINESS_TIME_ZONE = env.str("BUSINESS_TIME_ZONE", default="Asia/Shanghai")
+TIME_ZONE = BUSINESS_TIME_ZONE
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -155,6 +156,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Exchange tables; kombu's default is ./control relative to the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:

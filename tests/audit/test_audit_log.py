@@ -75,3 +75,26 @@ def test_the_audit_log_query_count_does_not_grow_with_entries(owner_client, owne
     for _ in range(29):
         audit_record(organization=org, actor=owner, app=AppFactory(organization=org), action="x")
     assert _queries(owner_client, org) == one
+
+
+def test_every_action_the_code_records_has_a_readable_name():
+    """The log shows a name, not a code, for each action a service writes (codes found in the source)."""
+    import re
+    from pathlib import Path
+
+    from apps.audit.actions import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[2]
+    recorded = set()
+    for folder in ("apps", "orders", "billing", "console"):
+        for path in (root / folder).rglob("*.py"):
+            recorded |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', path.read_text()))
+    assert len(recorded) >= 15
+    assert recorded - set(ACTION_LABELS) == set()
+
+
+def test_order_actions_read_as_words_in_the_log(owner_client, org):
+    audit_record(organization=org, actor=None, action="order.in_service", summary="Order 1 in service")
+    html = owner_client.get(audit_url(org)).content.decode()
+    assert "Order in service" in html
+    assert "order.in_service" not in html
