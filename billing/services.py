@@ -142,43 +142,40 @@ def topup_request_create(*, organization, user, amount: Decimal, reference: str)
     return request
 
 
-@transaction.atomic
-def topup_confirm(*, topup_id: int, staff, now: dt.datetime | None = None) -> LedgerEntry:
-    """Credit the ledger with a pending request, exactly once (row lock; the entry is one-to-one)."""
+def _topup_decide(*, topup_id: int, staff, status: str, action: str, now: dt.datetime) -> TopUpRequest:
+    """Lock a pending request and record the decision and its audit entry; a decided one raises."""
     request = TopUpRequest.objects.select_for_update().get(pk=topup_id)
     if request.status != TopUpRequest.Status.PENDING:
         raise TopUpAlreadyDecided(_("This top-up request has already been decided."))
+    request.status, request.decided_by, request.decided_at = status, staff, now
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        organization=request.organization, actor=staff, action=action,
+        summary=f"Top-up {status}: {request.amount} ({request.reference})",
+        detail={"topup_request": request.pk, "amount": str(request.amount)},
+    )
+    return request
+
+
+@transaction.atomic
+def topup_confirm(*, topup_id: int, staff, now: dt.datetime | None = None) -> LedgerEntry:
+    """Credit the ledger with a pending request, exactly once (row lock; the entry is one-to-one)."""
     now = now or timezone.now()
+    request = _topup_decide(topup_id=topup_id, staff=staff, status=TopUpRequest.Status.CONFIRMED,
+                            action="billing.topup_confirmed", now=now)
     entry = LedgerEntry(
         organization_id=request.organization_id, kind=LedgerEntry.Kind.TOPUP, amount=request.amount,
         topup=request, note=request.reference[:255], created_by=staff, created_at=now,
     )
     entry.full_clean()
     entry.save()
-    request.status, request.decided_by, request.decided_at = TopUpRequest.Status.CONFIRMED, staff, now
-    request.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        organization=request.organization, actor=staff, action="billing.topup_confirmed",
-        summary=f"Top-up confirmed: {request.amount} ({request.reference})",
-        detail={"topup_request": request.pk, "amount": str(request.amount)},
-    )
     return entry
 
 
 @transaction.atomic
 def topup_reject(*, topup_id: int, staff, now: dt.datetime | None = None) -> TopUpRequest:
-    request = TopUpRequest.objects.select_for_update().get(pk=topup_id)
-    if request.status != TopUpRequest.Status.PENDING:
-        raise TopUpAlreadyDecided(_("This top-up request has already been decided."))
-    request.status, request.decided_by = TopUpRequest.Status.REJECTED, staff
-    request.decided_at = now or timezone.now()
-    request.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        organization=request.organization, actor=staff, action="billing.topup_rejected",
-        summary=f"Top-up rejected: {request.amount} ({request.reference})",
-        detail={"topup_request": request.pk, "amount": str(request.amount)},
-    )
-    return request
+    return _topup_decide(topup_id=topup_id, staff=staff, status=TopUpRequest.Status.REJECTED,
+                         action="billing.topup_rejected", now=now or timezone.now())
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from console.fields import EncryptedTextField
-from console.i18n import pick
+from console.i18n import BilingualNamed
 
 APP_NAME_VALIDATOR = RegexValidator(
     r"^[a-z0-9-]{1,32}$",
@@ -18,12 +18,10 @@ APP_NAME_VALIDATOR = RegexValidator(
 RESERVED_APP_NAMES = frozenset({"new"})
 
 
-class DataCenter(models.Model):
+class DataCenter(BilingualNamed):
     """Where an app's data lives, with the hosts its SDKs talk to. Catalog data, staff-editable."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=64)
-    name_en = models.CharField(_("name (English)"), max_length=64)
     rest_host = models.CharField(_("REST host"), max_length=255)
     ws_host = models.CharField(_("WebSocket host"), max_length=255)
     is_active = models.BooleanField(_("open for new apps"), default=True)
@@ -34,12 +32,6 @@ class DataCenter(models.Model):
         verbose_name_plural = _("data centers")
         ordering = ["sort_order", "code"]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return pick(self.name_zh, self.name_en)
 
 
 def _client_id() -> str:

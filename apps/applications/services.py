@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import Organization
 from apps.applications.exceptions import AppFieldImmutable, AppLimitReached, AppNameTaken
 from apps.applications.models import App, DataCenter
-from apps.audit.services import audit_record
+from apps.audit.services import audit_app, audit_record
 from apps.plans.models import CatalogSettings
 
 # What the edit form may change; everything else on an app is fixed at creation (SPEC §5).
@@ -76,10 +76,9 @@ def app_update(*, app: App, actor, **changes) -> App:
         setattr(app, field, value)
     app.full_clean()
     app.save(update_fields=list(changed))
-    audit_record(
-        organization=app.organization,
-        actor=actor,
+    audit_app(
         app=app,
+        actor=actor,
         action="app.updated",
         summary=f"Changed {', '.join(changed)} of app {app.name}",
         detail={"fields": sorted(changed)},
@@ -97,10 +96,9 @@ def _differs(app: App, field: str, value) -> bool:
 @transaction.atomic
 def app_secret_reveal(*, app: App, actor) -> str:
     """The plaintext Client Secret, for a member who has just re-entered their password; leaves an audit entry."""
-    audit_record(
-        organization=app.organization,
-        actor=actor,
+    audit_app(
         app=app,
+        actor=actor,
         action="app.secret_revealed",
         summary=f"Revealed the Client Secret of app {app.name}",
     )
@@ -113,10 +111,9 @@ def app_secret_rotate(*, app: App, actor) -> App:
     app = App.objects.select_for_update().select_related("organization", "data_center").get(pk=app.pk)
     app.client_secret = App._meta.get_field("client_secret").get_default()
     app.save(update_fields=["client_secret"])
-    audit_record(
-        organization=app.organization,
-        actor=actor,
+    audit_app(
         app=app,
+        actor=actor,
         action="app.secret_rotated",
         summary=f"Rotated the Client Secret of app {app.name}",
     )

@@ -11,3 +11,9 @@ def audit_record(*, organization, actor, action: str, summary: str = "", app=Non
         summary=summary[:255],
         detail=detail or {},
     )
+
+
+def audit_app(*, app, actor, action: str, summary: str = "", detail=None) -> AuditEntry:
+    """An audit entry about one app, filed under the app's organization."""
+    return audit_record(organization=app.organization, actor=actor, app=app, action=action, summary=summary,
+                        detail=detail)

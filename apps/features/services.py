@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from apps.audit.services import audit_record
+from apps.audit.services import audit_app
 from apps.features.exceptions import FeatureNotIncluded, UnknownFeature
 from apps.features.models import AppFeature, RecallSettings
 from apps.plans.models import Feature
@@ -31,10 +31,9 @@ def app_feature_enable(*, app, feature_code: str, actor) -> tuple[AppFeature, bo
         if changed:
             row.refresh_from_db()
     if changed:
-        audit_record(
-            organization=app.organization,
-            actor=actor,
+        audit_app(
             app=app,
+            actor=actor,
             action="feature.enable",
             summary=f"Enabled {feature.name_en}",
             detail={"feature": feature.code},
@@ -60,10 +59,9 @@ def recall_settings_update(
     settings.full_clean()
     settings.save()
     if before != after:
-        audit_record(
-            organization=app.organization,
-            actor=actor,
+        audit_app(
             app=app,
+            actor=actor,
             action="recall.update",
             summary=(
                 f"Message recall: client {client_recall_seconds}s, REST {rest_recall_seconds}s"

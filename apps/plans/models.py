@@ -2,12 +2,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from console.i18n import pick
+from console.i18n import BilingualNamed, pick
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class Plan(models.Model):
+class Plan(BilingualNamed):
     """Free, Pro, Flagship, Premium. A higher rank is an upgrade."""
 
     class Code(models.TextChoices):
@@ -17,8 +17,6 @@ class Plan(models.Model):
         PREMIUM = "premium", _("Premium")
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=64)
-    name_en = models.CharField(_("name (English)"), max_length=64)
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
     monthly_price = models.DecimalField(_("price per month (CNY)"), validators=[MinValueValidator(0)], **MONEY)
     is_active = models.BooleanField(_("on sale"), default=True)
@@ -28,19 +26,13 @@ class Plan(models.Model):
         verbose_name_plural = _("plans")
         ordering = ["rank"]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return pick(self.name_zh, self.name_en)
 
     @property
     def is_free(self) -> bool:
         return self.code == self.Code.FREE
 
 
-class Feature(models.Model):
+class Feature(BilingualNamed):
     """A capability of an app: a switch (recall, callbacks…) or a quota (members per group…)."""
 
     class Kind(models.TextChoices):
@@ -59,8 +51,6 @@ class Feature(models.Model):
         REST_RATE = "rest_rate", _("REST API calls / s")
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=64)
-    name_en = models.CharField(_("name (English)"), max_length=64)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     unit_zh = models.CharField(_("unit (Chinese)"), max_length=16, blank=True)
     unit_en = models.CharField(_("unit (English)"), max_length=16, blank=True)
@@ -71,12 +61,6 @@ class Feature(models.Model):
         verbose_name_plural = _("features")
         ordering = ["sort_order", "code"]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return pick(self.name_zh, self.name_en)
 
     @property
     def unit(self) -> str:
@@ -100,13 +84,11 @@ class PlanFeature(models.Model):
         return f"{self.plan} · {self.feature}"
 
 
-class AddOn(models.Model):
+class AddOn(BilingualNamed):
     """A paid extra on a quota feature: stackable units add, a tier (not stackable) sets the cap."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     feature = models.ForeignKey(Feature, on_delete=models.PROTECT, related_name="addons")
-    name_zh = models.CharField(_("name (Chinese)"), max_length=64)
-    name_en = models.CharField(_("name (English)"), max_length=64)
     stackable = models.BooleanField(_("stackable"))
     unit_size = models.PositiveIntegerField(_("size of one unit"), null=True, blank=True)
     unit_price = models.DecimalField(_("price per unit per month (CNY)"), null=True, blank=True, **MONEY)
@@ -126,12 +108,6 @@ class AddOn(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return pick(self.name_zh, self.name_en)
 
 
 class AddOnTier(models.Model):

@@ -1,7 +1,6 @@
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from apps.applications.exceptions import AppFieldImmutable, AppLimitReached, AppNameTaken
 from apps.applications.models import App, DataCenter
@@ -12,6 +11,7 @@ from apps.plans.models import CatalogSettings
 from apps.plans.selectors import plan_for_app
 from tests.accounts.factories import OrganizationFactory
 from tests.applications.factories import AppFactory
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -137,23 +137,8 @@ def test_concurrent_creates_cannot_exceed_the_app_limit():
     catalog.app_limit = 3
     catalog.save()
     AppFactory.create_batch(2, organization=org)
-    barrier = threading.Barrier(6)
-    outcomes = []
-
-    def create(index):
-        try:
-            barrier.wait()
-            _create(org, f"racer-{index}")
-            outcomes.append("created")
-        except AppLimitReached:
-            outcomes.append("limit")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=create, args=(i,)) for i in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_together(*[lambda index=index: _create(org, f"racer-{index}") for index in range(6)])
+    outcomes = ["limit" if isinstance(r, AppLimitReached) else r if isinstance(r, Exception) else "created"
+                for r in results]
     assert outcomes.count("created") == 1
     assert App.objects.filter(organization=org).count() == 3

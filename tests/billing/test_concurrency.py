@@ -1,7 +1,6 @@
 """Concurrency on PostgreSQL: parallel billing runs bill once; the ledger sum stays the balance."""
 
 import datetime as dt
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
@@ -15,31 +14,10 @@ from billing.services import bills_generate, ledger_adjust, topup_confirm
 from tests.accounts.factories import OrganizationFactory, UserFactory
 from tests.applications.factories import AppFactory
 from tests.billing.factories import TopUpRequestFactory, at, order_bought
+from tests.concurrency import run_together
 
 D = dt.date
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def in_threads(count: int, work):
-    """Run ``work(index)`` in ``count`` threads released together; return results (or exceptions)."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # reported to the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_parallel_billing_runs_bill_each_org_and_month_once():
@@ -47,7 +25,7 @@ def test_parallel_billing_runs_bill_each_org_and_month_once():
     for org in orgs:
         order_bought(D(2026, 2, 10), app=AppFactory(organization=org))
     for month in (D(2026, 2, 1), D(2026, 3, 1)):
-        results = in_threads(4, lambda _i, month=month: bills_generate(month=month, now=at(D(2026, 4, 5))))
+        results = run_together(*[lambda month=month: bills_generate(month=month, now=at(D(2026, 4, 5)))] * 4)
         assert sorted(results) == [0, 0, 0, 5]
     assert Bill.objects.count() == 10
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.BILL).count() == 10
@@ -58,7 +36,7 @@ def test_parallel_billing_runs_bill_each_org_and_month_once():
 def test_two_staff_confirming_one_request_at_once_credit_it_once():
     staff = UserFactory(is_staff=True)
     request = TopUpRequestFactory(amount=Decimal("500.00"))
-    results = in_threads(2, lambda _i: topup_confirm(topup_id=request.pk, staff=staff))
+    results = run_together(*[lambda: topup_confirm(topup_id=request.pk, staff=staff)] * 2)
     assert sum(isinstance(result, TopUpAlreadyDecided) for result in results) == 1
     assert LedgerEntry.objects.filter(organization=request.organization).count() == 1
     assert org_balance(organization=request.organization) == Decimal("500.00")

@@ -2,10 +2,9 @@
 connections)."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from apps.plans.models import Plan
@@ -14,32 +13,11 @@ from orders.models import Order, OrderStatusChange
 from orders.services import order_place, orders_activate_due
 from orders.tokens import checkout_token_issue
 from tests.applications.factories import AppFactory
+from tests.concurrency import run_together
 from tests.orders.factories import OrderFactory, app_on_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 S = Order.Status
-
-
-def run_together(*calls):
-    """Run the calls at the same moment in threads; return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 def test_two_concurrent_activation_runs_activate_each_order_once(org):

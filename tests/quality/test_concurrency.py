@@ -6,10 +6,8 @@ Covered elsewhere, not repeated here: two activation ticks at once
 token submitted in parallel (…::test_two_concurrent_purchases_with_the_same_token_make_one_order) and two
 billing runs at once (tests/billing/test_concurrency.py::test_parallel_billing_runs_bill_each_org_and_month_once)."""
 
-import threading
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -18,31 +16,11 @@ from orders.models import Order, OrderStatusChange
 from orders.tokens import checkout_token_issue
 from tests.accounts.factories import MembershipFactory
 from tests.applications.factories import AppFactory
+from tests.concurrency import run_together
 from tests.conftest import ENGLISH
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 PARALLEL = 20
-
-
-def run_together(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # the test reports it
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_twenty_parallel_checkouts_for_one_app_make_exactly_one_order(org):
@@ -54,7 +32,7 @@ def test_twenty_parallel_checkouts_for_one_app_make_exactly_one_order(org):
         client.force_login(MembershipFactory(organization=org, role=Role.ADMIN if index % 2 else Role.OWNER).user)
         clients.append((client, checkout_token_issue(app=app)))
 
-    responses = run_together([
+    responses = run_together(*[
         (lambda client=client, token=token: client.post(url, {"plan": "pro", "agree": "on", "token": token}))
         for client, token in clients
     ])
