@@ -64,7 +64,7 @@ def account_signup(*, email: str, password: str, org_name: str, full_name: str =
     membership.save()
     audit_record(
         organization=organization, actor=user, action="organization.created",
-        summary=f"{organization.name} created by {user.email}",
+        summary=f"{organization.name} created by {user.email}", detail={"org": organization.name},
     )
     return membership
 

@@ -1,6 +1,17 @@
-"""Readable names of audit actions. An action without a name here is shown by its code."""
+"""How audit entries read: a name per action code and a sentence per entry, both in the reader's language.
 
+Entries keep their facts in ``detail`` (codes, numbers, emails); the sentence is built from them when the log
+is shown, so the same entry reads in Chinese or English. An entry whose detail lacks what its sentence needs
+(written before the sentence existed) shows the summary stored with it.
+"""
+
+import contextlib
+from decimal import Decimal, InvalidOperation
+
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.roles import Role
 
 ACTION_LABELS = {
     "app.created": _("App created"),
@@ -24,6 +35,54 @@ ACTION_LABELS = {
     "billing.adjusted": _("Balance adjusted"),
 }
 
+SENTENCES = {
+    "app.created": _("AppKey %(app_key)s, data center %(data_center)s"),
+    "app.updated": _("Changed: %(fields)s"),
+    "app.secret_revealed": _("The Client Secret was shown after the password was re-entered"),
+    "app.secret_rotated": _("A new Client Secret replaced the old one"),
+    "organization.created": _("Organization %(org)s created"),
+    "member.invited": _("%(email)s invited as %(role)s"),
+    "member.invitation_revoked": _("The invitation of %(email)s was revoked"),
+    "member.joined": _("%(email)s joined as %(role)s"),
+    "member.removed": _("%(email)s (%(role)s) removed"),
+    "member.role_changed": _("%(email)s: %(from)s → %(to)s"),
+    "recall.update": _("Client recall %(client)s s, REST recall %(rest)s s"),
+    "order.place": _("Order %(number)s: %(items)s"),
+    "order.in_service": _("Order %(number)s is in service"),
+    "billing.topup_requested": _("¥%(amount)s, payment reference %(reference)s"),
+    "billing.topup_recorded": _("¥%(amount)s, payment reference %(reference)s"),
+    "billing.topup_confirmed": _("¥%(amount)s credited to the balance"),
+    "billing.topup_rejected": _("¥%(amount)s not credited"),
+    "billing.adjusted": _("¥%(amount)s"),
+}
+
 
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return str(ACTION_LABELS.get(action, action))
+
+
+def _facts(detail: dict) -> dict:
+    facts = dict(detail)
+    for key in ("role", "from", "to"):
+        if facts.get(key) in Role.values:
+            facts[key] = Role(facts[key]).label
+    if isinstance(facts.get("fields"), list):
+        facts["fields"] = ", ".join(str(field) for field in facts["fields"])
+    if isinstance(facts.get("after"), dict):
+        facts["client"] = facts["after"].get("client_recall_seconds")
+        facts["rest"] = facts["after"].get("rest_recall_seconds")
+    if "amount" in facts:
+        with contextlib.suppress(InvalidOperation, ValueError):
+            facts["amount"] = number_format(Decimal(str(facts["amount"])), 2, force_grouping=True)
+    return facts
+
+
+def describe(action: str, detail: dict | None, summary: str) -> str:
+    """The entry as a sentence in the active language; the stored summary when the detail falls short."""
+    sentence = SENTENCES.get(action)
+    if sentence is None or not isinstance(detail, dict):
+        return summary
+    try:
+        return str(sentence) % _facts(detail)
+    except (KeyError, TypeError, ValueError):
+        return summary

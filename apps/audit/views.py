@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from apps.accounts.access import org_view
 from apps.accounts.roles import Action
-from apps.audit.actions import action_label
+from apps.audit.actions import action_label, describe
 from apps.audit.selectors import audit_list
 
 ENTRIES_PER_PAGE = 50
@@ -21,6 +21,7 @@ def audit_log(request, org_name: str):
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     for entry in page:
         entry.action_label = action_label(entry.action)
+        entry.sentence = describe(entry.action, entry.detail, entry.summary)
     return render(
         request,
         "audit/audit_list.html",

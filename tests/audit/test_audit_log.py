@@ -98,3 +98,25 @@ def test_order_actions_read_as_words_in_the_log(owner_client, org):
     html = owner_client.get(audit_url(org)).content.decode()
     assert "Order in service" in html
     assert "order.in_service" not in html
+
+
+def test_entries_read_in_the_readers_language(owner_client, owner, org):
+    from apps.accounts import services as accounts
+
+    accounts.invitation_create(actor=org.memberships.get(user=owner), email="new@acme.test", role=Role.FINANCE,
+                                site_url="http://testserver")
+    english = owner_client.get(audit_url(org)).content.decode()
+    assert "new@acme.test invited as Finance" in english
+    chinese = owner_client.get(audit_url(org), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "邀请成员" in chinese and "new@acme.test" in chinese and "财务" in chinese
+    assert "invited as" not in chinese
+
+
+def test_money_in_an_entry_is_formatted_and_a_short_detail_falls_back_to_the_stored_summary(owner_client, org):
+    audit_record(organization=org, actor=None, action="billing.topup_confirmed", summary="old words",
+                 detail={"topup_request": 1, "amount": "20000.00"})
+    audit_record(organization=org, actor=None, action="order.in_service", summary="Written before sentences")
+    html = owner_client.get(audit_url(org)).content.decode()
+    assert "¥20,000.00 credited to the balance" in html
+    assert "old words" not in html
+    assert "Written before sentences" in html
