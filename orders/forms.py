@@ -51,8 +51,10 @@ class CheckoutForm(forms.Form):
                     % {"size": addon.unit_size, "unit": addon.feature.unit, "price": _money(addon.unit_price),
                        "max": addon.max_quantity},
                 )
+                # hx-preserve: when a plan change re-renders the add-ons, the quantity box stays the live
+                # element, so digits typed while that request was in flight are kept.
                 self.fields[name].widget.attrs.update(
-                    {"min": 0, "max": addon.max_quantity, "step": 1, "class": "form-control"}
+                    {"min": 0, "max": addon.max_quantity, "step": 1, "class": "form-control", "hx-preserve": "true"}
                 )
             else:
                 cap = base.quotas.get(addon.feature.code, 0)
@@ -110,6 +112,16 @@ class CheckoutForm(forms.Form):
             elif not addon.stackable and value is not None:
                 addons.append(AddonRequest(code=addon.code, tier_value=value))
         return self.cleaned_data.get("plan") or "", addons
+
+    def priced_key(self) -> str:
+        """The plan and add-on inputs this form was priced from, as ``name=value&…``. The fee box carries it
+        so the page can tell when the inputs changed after the request left and ask for a fresh estimate."""
+        names = ["plan", *[name for name, _addon in self.addon_fields]]
+        if self.is_bound:
+            values = [self.data.get(self.add_prefix(name), "") for name in names]
+        else:
+            values = [self[name].value() for name in names]
+        return "&".join(f"{name}={'' if value is None else value}" for name, value in zip(names, values, strict=True))
 
     def chose_something(self) -> bool:
         plan, addons = self.purchase()

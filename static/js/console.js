@@ -56,4 +56,31 @@
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     }
   });
+
+  // The checkout's fee box says which inputs it priced (data-priced = "plan=…&addon_x=…"). If the inputs
+  // changed while that estimate was in flight (a quantity typed during a plan change), ask again once.
+  var lastAsked = null;
+  document.addEventListener("htmx:afterSettle", function () {
+    var box = document.querySelector("#fee-box[data-priced]");
+    var form = box && box.closest("form");
+    if (!form || !window.htmx) { return; }
+    var current = box.dataset.priced.split("&").map(function (pair) {
+      var name = pair.split("=")[0];
+      var field = form.elements[name];
+      var value = "";
+      if (field instanceof RadioNodeList) {
+        value = field.value;
+      } else if (field && field.type === "radio") {
+        value = field.checked ? field.value : "";
+      } else if (field) {
+        value = field.value;
+      }
+      return name + "=" + value;
+    }).join("&");
+    if (current !== box.dataset.priced && current !== lastAsked) {
+      lastAsked = current;
+      var addons = document.getElementById("addons");
+      if (addons) { window.htmx.trigger(addons, "input"); }
+    }
+  });
 })();
