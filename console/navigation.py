@@ -28,6 +28,9 @@ SECTIONS: list[tuple[str, list[NavEntry]]] = [
             NavEntry(_("Overview"), "applications:app_detail", Action.VIEW_APPS, "app"),
             NavEntry(_("Feature overview"), "features:overview", Action.VIEW_APPS, "app"),
             NavEntry(_("Upgrade"), "orders:checkout", Action.PURCHASE, "app"),
+            NavEntry(_("Message recall"), "features:settings_recall", Action.VIEW_APPS, "app"),
+            NavEntry(_("Sensitive words"), "features:settings_sensitive_words", Action.VIEW_APPS, "app"),
+            NavEntry(_("REST IP whitelist"), "features:settings_ip_whitelist", Action.VIEW_APPS, "app"),
         ],
     ),
     (

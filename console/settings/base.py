@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "apps.applications",
     "apps.plans",
     "apps.features",
+    "apps.ipwhitelist",
+    "apps.sensitive_words",
     "orders",
     "billing",
 ]
