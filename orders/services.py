@@ -7,7 +7,7 @@ import random
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -114,12 +114,15 @@ def order_place(
         lines.append(line)
     OrderLine.objects.bulk_create(lines)
     OrderStatusChange.objects.create(order=order, from_status="", to_status=Status.PROVISIONING, at=now)
-    items = ", ".join(item_label(line) for line in quote.lines)
+    items = {}
+    for language in ("zh-hans", "en"):  # the audit log shows the reader's language
+        with translation.override(language):
+            items[language] = ", ".join(item_label(line) for line in quote.lines)
     audit_record(
         organization=app.organization, actor=buyer, app=app, action="order.place",
-        summary=f"Order {order.number}: {items}",
-        detail={"number": order.number, "items": items, "monthly_fee": str(order.monthly_fee),
-                "estimated_fee": str(order.estimated_fee)},
+        summary=f"Order {order.number}: {items['en']}",
+        detail={"number": order.number, "items": items["en"], "items_zh": items["zh-hans"],
+                "monthly_fee": str(order.monthly_fee), "estimated_fee": str(order.estimated_fee)},
     )
     order.just_placed = True
     return order

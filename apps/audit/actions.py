@@ -12,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
+from console.i18n import pick
 
 ACTION_LABELS = {
     "app.created": _("App created"),
@@ -68,6 +69,8 @@ def _facts(detail: dict) -> dict:
             facts[key] = Role(facts[key]).label
     if isinstance(facts.get("fields"), list):
         facts["fields"] = ", ".join(str(field) for field in facts["fields"])
+    if "items_zh" in facts:
+        facts["items"] = pick(facts["items_zh"], facts.get("items", ""))
     if isinstance(facts.get("after"), dict):
         facts["client"] = facts["after"].get("client_recall_seconds")
         facts["rest"] = facts["after"].get("rest_recall_seconds")

@@ -120,3 +120,15 @@ def test_money_in_an_entry_is_formatted_and_a_short_detail_falls_back_to_the_sto
     assert "¥20,000.00 credited to the balance" in html
     assert "old words" not in html
     assert "Written before sentences" in html
+
+
+def test_an_order_entry_names_its_items_in_the_readers_language(owner_client, owner, org):
+    from orders.services import order_place
+    from orders.tokens import checkout_token_issue
+
+    app = AppFactory(organization=org, name="chat")
+    order_place(app=app, buyer=owner, plan_code="pro", addons=[], token=checkout_token_issue(app=app))
+    english = owner_client.get(audit_url(org)).content.decode()
+    chinese = owner_client.get(audit_url(org), headers={"accept-language": "zh-hans"}).content.decode()
+    assert ": Pro</td>" in english
+    assert "：专业版</td>" in chinese
