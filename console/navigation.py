@@ -29,6 +29,8 @@ SECTIONS: list[tuple[str, list[NavEntry]]] = [
             NavEntry(_("Feature overview"), "features:overview", Action.VIEW_APPS, "app"),
             NavEntry(_("Upgrade"), "orders:checkout", Action.PURCHASE, "app"),
             NavEntry(_("Message recall"), "features:settings_recall", Action.VIEW_APPS, "app"),
+            NavEntry(_("Push certificates"), "features:settings_push", Action.VIEW_APPS, "app"),
+            NavEntry(_("Callbacks"), "features:settings_callbacks", Action.VIEW_APPS, "app"),
             NavEntry(_("Sensitive words"), "features:settings_sensitive_words", Action.VIEW_APPS, "app"),
             NavEntry(_("REST IP whitelist"), "features:settings_ip_whitelist", Action.VIEW_APPS, "app"),
         ],

@@ -11,4 +11,6 @@ urlpatterns = [
     # Settings pages of other feature modules, named settings_<feature code> in this namespace.
     path("", include("apps.ipwhitelist.urls")),
     path("", include("apps.sensitive_words.urls")),
+    path("", include("apps.push.urls")),
+    path("", include("apps.callbacks.urls")),
 ]

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "apps.features",
     "apps.ipwhitelist",
     "apps.sensitive_words",
+    "apps.push",
+    "apps.callbacks",
     "orders",
     "billing",
 ]
