@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts.roles import Action
+from apps.applications.access import app_view
+from apps.features.selectors import feature_is_on
+from apps.plans.models import Feature
+from apps.push.exceptions import DuplicateCertificate
+from apps.push.forms import VENDOR_FORMS
+from apps.push.models import Vendor
+from apps.push.selectors import push_vendor_cards
+from apps.push.services import push_certificate_create, push_certificate_delete, push_certificate_update
+
+
+def _redirect_to_list(app):
+    return redirect("features:settings_push", org_name=app.organization.name, app_name=app.name)
+
+
+def _duplicate_error(form, exc: DuplicateCertificate) -> None:
+    form.add_error("name", _("This app already has a %(vendor)s certificate named %(name)s.") % {
+        "vendor": Vendor(exc.vendor).label, "name": exc.name})
+
+
+@app_view(Action.VIEW_APPS)
+def settings_push(request, app):
+    return render(
+        request,
+        "push/certificate_list.html",
+        {
+            "app": app,
+            "cards": push_vendor_cards(app=app),
+            "can_change": request.membership.may(Action.CHANGE_APPS),
+            "is_on": feature_is_on(app=app, code=Feature.Code.PUSH),
+        },
+    )
+
+
+def _form_page(request, app, form, *, certificate=None, status=200):
+    return render(
+        request,
+        "push/certificate_form.html",
+        {
+            "app": app,
+            "form": form,
+            "vendor_label": Vendor(form.vendor).label,
+            "certificate": certificate,
+            "details": form.describe(certificate) if certificate is not None else [],
+            "can_change": request.membership.may(Action.CHANGE_APPS),
+        },
+        status=status,
+    )
+
+
+@app_view(Action.CHANGE_APPS)
+@require_http_methods(["GET", "POST"])
+def certificate_create(request, app, vendor: str):
+    form_class = VENDOR_FORMS.get(vendor)
+    if form_class is None:
+        raise Http404("No such push vendor.")
+    if request.method != "POST":
+        return _form_page(request, app, form_class())
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            certificate = push_certificate_create(app=app, actor=request.user, vendor=vendor, values=form.values)
+        except DuplicateCertificate as exc:
+            _duplicate_error(form, exc)
+        else:
+            messages.success(request, _("%(vendor)s certificate %(name)s added.") % {
+                "vendor": certificate.get_vendor_display(), "name": certificate.name})
+            return _redirect_to_list(app)
+    return _form_page(request, app, form)
+
+
+@app_view(Action.VIEW_APPS)
+@require_http_methods(["GET", "POST"])
+def certificate_edit(request, app, pk: int):
+    """GET shows the certificate (as a form to those who may change it); POST saves. A secret or file left
+    blank keeps the stored one."""
+    certificate = get_object_or_404(app.push_certificates, pk=pk)
+    form_class = VENDOR_FORMS[certificate.vendor]
+    if request.method != "POST":
+        return _form_page(request, app, form_class(instance=certificate), certificate=certificate)
+    if not request.membership.may(Action.CHANGE_APPS):
+        raise PermissionDenied("Your role may not change push certificates.")
+    form = form_class(request.POST, request.FILES, instance=certificate)
+    if form.is_valid():
+        try:
+            changed = push_certificate_update(certificate=certificate, actor=request.user, values=form.values)
+        except DuplicateCertificate as exc:
+            _duplicate_error(form, exc)
+        else:
+            if changed:
+                messages.success(request, _("%(vendor)s certificate %(name)s saved.") % {
+                    "vendor": certificate.get_vendor_display(), "name": form.values.name})
+            else:
+                messages.info(request, _("Nothing changed."))
+            return _redirect_to_list(app)
+    return _form_page(request, app, form, certificate=certificate)
+
+
+@app_view(Action.CHANGE_APPS)
+@require_POST
+def certificate_delete(request, app, pk: int):
+    """Delete one certificate of this app. One already gone (a second click, another tab) gets a message rather
+    than an error page, since what was asked for is done."""
+    certificate = app.push_certificates.filter(pk=pk).first()
+    if certificate is not None and push_certificate_delete(certificate=certificate, actor=request.user):
+        messages.success(request, _("%(vendor)s certificate %(name)s deleted.") % {
+            "vendor": certificate.get_vendor_display(), "name": certificate.name})
+    else:
+        messages.info(request, _("That certificate was already deleted."))
+    return _redirect_to_list(app)
