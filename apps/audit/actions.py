@@ -27,6 +27,20 @@ ACTION_LABELS = {
     "member.role_changed": _("Member role changed"),
     "feature.enable": _("Feature enabled"),
     "recall.update": _("Message recall settings changed"),
+    "sensitive_words.settings_update": _("Sensitive word settings changed"),
+    "sensitive_words.add": _("Sensitive words added"),
+    "sensitive_words.import": _("Sensitive words imported"),
+    "sensitive_words.delete": _("Sensitive words deleted"),
+    "ip_whitelist.add": _("IP whitelist entries added"),
+    "ip_whitelist.delete": _("IP whitelist entry removed"),
+    "push.certificate_added": _("Push certificate added"),
+    "push.certificate_updated": _("Push certificate changed"),
+    "push.certificate_deleted": _("Push certificate deleted"),
+    "callbacks.rule_created": _("Callback rule created"),
+    "callbacks.rule_updated": _("Callback rule changed"),
+    "callbacks.rule_deleted": _("Callback rule deleted"),
+    "callbacks.secret_rotated": _("Callback secret rotated"),
+    "callbacks.test_sent": _("Callback test event sent"),
     "order.place": _("Order placed"),
     "order.in_service": _("Order in service"),
     "billing.topup_requested": _("Top-up requested"),
@@ -48,6 +62,22 @@ SENTENCES = {
     "member.removed": _("%(email)s (%(role)s) removed"),
     "member.role_changed": _("%(email)s: %(from)s → %(to)s"),
     "recall.update": _("Client recall %(client)s s, REST recall %(rest)s s"),
+    "sensitive_words.settings_update": _("Filter %(enabled)s, action %(mode)s, ignore case %(ignore_case)s"),
+    "sensitive_words.add": _("Words added: %(count)s (%(skipped)s skipped as already in the list)"),
+    "sensitive_words.import": _(
+        "Words imported from %(filename)s: %(count)s (%(skipped)s skipped as already in the list)"
+    ),
+    "sensitive_words.delete": _("Words deleted: %(count)s"),
+    "ip_whitelist.add": _("Added %(count)s to the REST IP whitelist: %(entries)s"),
+    "ip_whitelist.delete": _("%(network)s removed from the REST IP whitelist"),
+    "push.certificate_added": _("%(vendor_name)s certificate %(name)s added"),
+    "push.certificate_updated": _("%(vendor_name)s certificate %(name)s: changed %(fields)s"),
+    "push.certificate_deleted": _("%(vendor_name)s certificate %(name)s deleted"),
+    "callbacks.rule_created": _("Callback rule %(name)s (%(kind)s) calls %(url)s"),
+    "callbacks.rule_updated": _("Callback rule %(name)s: changed %(fields)s"),
+    "callbacks.rule_deleted": _("Callback rule %(name)s (%(url)s) deleted"),
+    "callbacks.secret_rotated": _("A new secret replaced the old one of callback rule %(name)s"),
+    "callbacks.test_sent": _("Test event %(delivery_id)s queued for callback rule %(name)s"),
     "order.place": _("Order %(number)s: %(items)s"),
     "order.in_service": _("Order %(number)s is in service"),
     "billing.topup_requested": _("¥%(amount)s, payment reference %(reference)s"),
@@ -62,8 +92,20 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
+# Codes that some details carry (key -> code -> words), shown in the reader's language.
+VALUE_LABELS = {
+    "enabled": {"on": _("on"), "off": _("off")},
+    "ignore_case": {"on": _("on"), "off": _("off")},
+    "mode": {"block": _("block at sender"), "replace": _("replace with *** for receivers")},
+    "kind": {"pre_send": _("pre-send"), "post_send": _("post-send")},
+}
+
+
 def _facts(detail: dict) -> dict:
     facts = dict(detail)
+    for key, labels in VALUE_LABELS.items():
+        if isinstance(facts.get(key), str) and facts[key] in labels:
+            facts[key] = labels[facts[key]]
     for key in ("role", "from", "to"):
         if facts.get(key) in Role.values:
             facts[key] = Role(facts[key]).label

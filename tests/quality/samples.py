@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -18,6 +19,8 @@ from django.utils.http import urlsafe_base64_encode
 from apps.accounts.roles import Action
 from apps.applications.models import DataCenter
 from orders.tokens import checkout_token_issue
+from tests.callbacks.factories import PUBLIC_URL, sample_callback_rule
+from tests.push.factories import push_sample_certificate
 from tests.quality.world import PASSWORD, OrgWorld
 
 PUBLIC = None
@@ -116,6 +119,89 @@ SAMPLES: dict[str, Sample] = {
     "features:enable": Sample(
         kwargs=lambda o: {**_app(o), "code": "push"}, action=Action.CHANGE_APPS, methods=("POST",),
         writes=frozenset({"features.AppFeature", AUDIT}),
+    ),
+    "features:settings_push": Sample(kwargs=_app, action=Action.VIEW_APPS),
+    "features:push_certificate_create": Sample(
+        kwargs=lambda o: {**_app(o), "vendor": "xiaomi"}, action=Action.CHANGE_APPS, methods=("GET", "POST"),
+        writes=frozenset({"push.PushCertificate", AUDIT}),
+        data=lambda o: {"name": "2882303761517", "app_secret": "walker-AppSecret-0002",
+                        "package_name": "com.example.chat", "channel_id": "high_system"},
+    ),
+    "features:push_certificate_edit": Sample(
+        kwargs=lambda o: {**_app(o), "pk": push_sample_certificate(o)},
+        action={"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS}, methods=("GET", "POST"),
+        writes=frozenset({AUDIT}),
+        data=lambda o: {"name": "2882303761517000001", "app_secret": "", "package_name": "com.example.chat",
+                        "channel_id": "low_system"},
+    ),
+    "features:push_certificate_delete": Sample(
+        kwargs=lambda o: {**_app(o), "pk": push_sample_certificate(o)}, action=Action.CHANGE_APPS,
+        methods=("POST",), writes=frozenset({"push.PushCertificate", AUDIT}),
+    ),
+    "features:settings_callbacks": Sample(kwargs=_app, action=Action.VIEW_APPS),
+    "features:callback_rule_new": Sample(
+        kwargs=_app, action=Action.CHANGE_APPS, methods=("GET", "POST"),
+        writes=frozenset({"callbacks.CallbackRule", AUDIT}),
+        data=lambda o: {"name": "moderation", "kind": "pre_send", "url": PUBLIC_URL, "chat_types": ["chat"],
+                        "message_types": ["txt", "img"], "enabled": "on", "wait_ms": "300", "on_failure": "block"},
+    ),
+    "features:callback_rule_edit": Sample(
+        kwargs=lambda o: {**_app(o), "pk": sample_callback_rule(o)},
+        action={"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS}, methods=("GET", "POST"),
+        writes=frozenset({AUDIT}),
+        data=lambda o: {"name": "sample-renamed", "kind": "post_send", "url": PUBLIC_URL,
+                        "chat_types": ["chat", "chatroom"], "message_types": ["txt"], "enabled": "on"},
+    ),
+    "features:callback_rule_delete": Sample(
+        kwargs=lambda o: {**_app(o), "pk": sample_callback_rule(o)}, action=Action.CHANGE_APPS, methods=("POST",),
+        writes=frozenset({"callbacks.CallbackRule", "callbacks.CallbackDelivery", AUDIT}),
+    ),
+    "features:callback_secret_rotate": Sample(
+        kwargs=lambda o: {**_app(o), "pk": sample_callback_rule(o)}, action=Action.CHANGE_APPS, methods=("POST",),
+        writes=frozenset({AUDIT}),
+    ),
+    "features:callback_rule_test": Sample(
+        kwargs=lambda o: {**_app(o), "pk": sample_callback_rule(o)}, action=Action.CHANGE_APPS, methods=("POST",),
+        writes=frozenset({AUDIT}),
+    ),
+    "features:settings_sensitive_words": Sample(
+        kwargs=_app, action={"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS}, methods=("GET", "POST"),
+        query=("q", "page"), writes=frozenset({"sensitive_words.SensitiveWordSettings", AUDIT}),
+        data=lambda o: {"enabled": "on", "action": "replace", "ignore_case": "on"},
+    ),
+    "features:sensitive_words_add": Sample(
+        kwargs=_app, action=Action.CHANGE_APPS, methods=("POST",),
+        writes=frozenset({"sensitive_words.SensitiveWord", "sensitive_words.SensitiveWordSettings", AUDIT}),
+        data=lambda o: {"words": "spam\n敏感\nSPAM"},
+    ),
+    "features:sensitive_words_import": Sample(
+        kwargs=_app, action=Action.CHANGE_APPS, methods=("POST",),
+        writes=frozenset({"sensitive_words.SensitiveWord", "sensitive_words.SensitiveWordSettings", AUDIT}),
+        data=lambda o: {"file": SimpleUploadedFile("words.txt", "spam\n敏感\n".encode(), "text/plain")},
+    ),
+    "features:sensitive_words_delete": Sample(
+        # The world holds no word: a valid selection naming none of the app's words deletes nothing.
+        kwargs=_app, action=Action.CHANGE_APPS, methods=("POST",),
+        writes=frozenset({"sensitive_words.SensitiveWord", AUDIT}),
+        data=lambda o: {"words": "1", "q": "", "page": "1"},
+    ),
+    "features:sensitive_words_test": Sample(
+        kwargs=_app, action=Action.VIEW_APPS, methods=("POST",), data=lambda o: {"message": "no spam here"},
+    ),
+    "features:settings_ip_whitelist": Sample(
+        kwargs=_app, action={"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS}, methods=("GET", "POST"),
+        writes=frozenset({"ipwhitelist.WhitelistEntry", AUDIT}),
+        data=lambda o: {"entries": "203.0.113.0/24\n2001:db8::1", "note": "office"},
+    ),
+    "features:ip_whitelist_check": Sample(
+        kwargs=_app, action=Action.VIEW_APPS, methods=("GET", "POST"), query=("address",),
+        data=lambda o: {"address": "203.0.113.7"},
+    ),
+    # The world has no whitelist entries: deleting one that is not there redirects with a message
+    # (tests/ipwhitelist delete real ones).
+    "features:ip_whitelist_delete": Sample(
+        kwargs=lambda o: {**_app(o), "pk": 1}, action=Action.CHANGE_APPS, methods=("POST",),
+        writes=frozenset({"ipwhitelist.WhitelistEntry", AUDIT}),
     ),
     # --- orders ----------------------------------------------------------------------------------
     "orders:checkout": Sample(

@@ -19,6 +19,8 @@ from apps.applications.services import app_secret_reveal, app_secret_rotate
 from console.fields import encrypted_fields
 from tests.accounts.factories import MembershipFactory, OrganizationFactory
 from tests.applications.factories import AppFactory
+from tests.callbacks.factories import plant_callback_rule_secrets
+from tests.push.canary import plant_push_certificate_secrets
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,6 +47,8 @@ def plant_app_client_secrets() -> list[tuple[Callable[[], str], str]]:
 
 PLANTERS: dict[tuple[str, str], Callable[[], list[tuple[Callable[[], str], str]]]] = {
     ("applications.App", "client_secret"): plant_app_client_secrets,
+    ("push.PushCertificate", "secrets"): lambda: plant_push_certificate_secrets(canary),
+    ("callbacks.CallbackRule", "secret"): lambda: plant_callback_rule_secrets(canary),
 }
 
 

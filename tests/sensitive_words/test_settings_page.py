@@ -42,7 +42,8 @@ def test_saving_the_settings_stores_them_and_writes_an_audit_entry(owner_client,
     assert (entry.action, entry.app, entry.actor) == ("sensitive_words.settings_update", app, owner)
     assert entry.detail["before"] == {"enabled": True, "action": "block", "ignore_case": True}
     assert entry.detail["after"] == {"enabled": False, "action": "replace", "ignore_case": True}
-    assert describe(entry.action, entry.detail, entry.summary) == "Filter off, action replace, ignore case on"
+    assert describe(entry.action, entry.detail, entry.summary) == (
+        "Filter off, action replace with *** for receivers, ignore case on")
 
 
 def test_saving_the_same_settings_writes_no_audit_entry(owner_client, org):

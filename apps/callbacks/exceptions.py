@@ -1,0 +1,14 @@
+"""Domain errors of callback rules; views turn them into form errors or messages."""
+
+from django.utils.translation import gettext as _
+
+
+class CallbackRulesFull(Exception):
+    """The app already has ``CatalogSettings.callback_rules_max`` rules; nothing was added."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.message = _("An app may have at most %(limit)d callback rules. Delete one to add another.") % {
+            "limit": limit
+        }
+        super().__init__(self.message)
