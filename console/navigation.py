@@ -74,7 +74,16 @@ def build_navigation(request) -> list[dict]:
                 url = reverse(entry.url_name, kwargs=kwargs)
             except NoReverseMatch:
                 continue
-            items.append({"label": entry.label, "url": url, "active": request.path == url})
+            items.append({"label": entry.label, "url": url, "active": False})
         if items:
             sections.append({"title": app.name if entries[0].scope == "app" and app else title, "items": items})
+    _mark_active(sections, request.path)
     return sections
+
+
+def _mark_active(sections: list[dict], path: str) -> None:
+    """The entry whose URL is the longest prefix of the path is the current one, so a rule's edit page under
+    Callbacks keeps Callbacks highlighted (and an app's edit page, its Overview)."""
+    items = [item for section in sections for item in section["items"] if path.startswith(item["url"])]
+    if items:
+        max(items, key=lambda item: len(item["url"]))["active"] = True

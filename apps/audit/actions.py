@@ -12,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
+from apps.plans.models import Feature
 from console.i18n import pick
 
 ACTION_LABELS = {
@@ -56,6 +57,7 @@ SENTENCES = {
     "app.secret_revealed": _("The Client Secret was shown after the password was re-entered"),
     "app.secret_rotated": _("A new Client Secret replaced the old one"),
     "organization.created": _("Organization %(org)s created"),
+    "feature.enable": _("%(feature)s turned on"),
     "member.invited": _("%(email)s invited as %(role)s"),
     "member.invitation_revoked": _("The invitation of %(email)s was revoked"),
     "member.joined": _("%(email)s joined as %(role)s"),
@@ -111,6 +113,8 @@ def _facts(detail: dict) -> dict:
             facts[key] = Role(facts[key]).label
     if isinstance(facts.get("fields"), list):
         facts["fields"] = ", ".join(str(field) for field in facts["fields"])
+    if facts.get("feature") in Feature.Code.values:
+        facts["feature"] = Feature.Code(facts["feature"]).label
     if "items_zh" in facts:
         facts["items"] = pick(facts["items_zh"], facts.get("items", ""))
     if isinstance(facts.get("after"), dict):

@@ -132,3 +132,11 @@ def test_an_order_entry_names_its_items_in_the_readers_language(owner_client, ow
     chinese = owner_client.get(audit_url(org), headers={"accept-language": "zh-hans"}).content.decode()
     assert ": Pro</td>" in english
     assert "：专业版</td>" in chinese
+
+
+def test_a_feature_turned_on_reads_in_the_readers_language(owner_client, org):
+    audit_record(organization=org, actor=None, action="feature.enable", summary="Enabled Push",
+                 detail={"feature": "push"})
+    assert "Push turned on" in owner_client.get(audit_url(org)).content.decode()
+    chinese = owner_client.get(audit_url(org), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "消息推送" in chinese and "Enabled Push" not in chinese

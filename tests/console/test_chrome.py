@@ -42,3 +42,26 @@ def test_home_sends_a_signed_in_member_to_the_app_list_of_their_org(owner_client
     response = owner_client.get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse("applications:app_list", kwargs={"org_name": org.name})
+
+
+def test_the_navigation_marks_the_section_of_a_sub_page_current(owner_client, org):
+    from tests.applications.factories import AppFactory
+
+    AppFactory(organization=org, name="chat")
+    page = owner_client.get(f"/o/{org.name}/apps/chat/edit/").content.decode()
+    current = [line for line in page.splitlines() if 'aria-current="page"' in line and "nav-link" in line]
+    assert len(current) == 1 and ">Overview<" in current[0]
+    page = owner_client.get(f"/o/{org.name}/apps/chat/features/callbacks/new/").content.decode()
+    current = [line for line in page.splitlines() if 'aria-current="page"' in line and "nav-link" in line]
+    assert len(current) == 1 and ">Callbacks<" in current[0]
+
+
+def test_numbers_are_grouped_by_thousands_in_both_languages():
+    from decimal import Decimal
+
+    from django.utils import translation
+    from django.utils.formats import number_format
+
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            assert number_format(Decimal("1234567.5"), 2, force_grouping=True) == "1,234,567.50"

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from apps.accounts import demo as accounts_demo
 from apps.applications import demo as applications_demo
+from apps.features import demo as features_demo
 from billing import demo as billing_demo
 from orders import demo as orders_demo
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             # Each domain adds its demo rows here, in dependency order.
             applications_demo.seed(organization)
             orders_demo.seed(organization)
+            features_demo.seed(organization)
             billing_demo.seed(organization)
         self.stdout.write(self.style.SUCCESS(f"Demo organization: {organization.name}"))
         self.stdout.write("Logins (email / password):")
