@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from apps.accounts.roles import Role
 from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
@@ -9,6 +10,14 @@ from tests.accounts.factories import MembershipFactory, OrganizationFactory, Use
 # Logged-in fixture clients read English so assertions name the SPEC §3 English words; the
 # language tests cover zh-hans explicitly.
 ENGLISH = {"accept-language": "en"}
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called directly (services, forms, selectors) speaks English too, whatever a previous test's
+    request left active in this thread; the default language of the site (zh-hans) is tested through requests."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
