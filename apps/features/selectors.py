@@ -114,5 +114,12 @@ def recall_settings_for(*, app) -> RecallSettings:
     return RecallSettings.objects.filter(app=app).first() or RecallSettings(app=app)
 
 
+def feature_state(*, app, code: str) -> str:
+    """State.UPGRADE (the plan does not include it), State.ENABLE (included, off) or State.ON."""
+    if not app_entitlements(app=app).includes(code):
+        return State.UPGRADE
+    return State.ON if feature_is_on(app=app, code=code) else State.ENABLE
+
+
 def feature_is_on(*, app, code: str) -> bool:
     return AppFeature.objects.filter(app=app, feature__code=code, enabled=True).exists()

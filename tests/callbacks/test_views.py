@@ -9,6 +9,7 @@ from apps.features.models import AppFeature
 from apps.plans.models import Feature
 from tests.applications.factories import AppFactory
 from tests.callbacks.factories import PUBLIC_URL, CallbackDeliveryFactory, CallbackRuleFactory
+from tests.orders.factories import app_on_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +35,20 @@ def test_the_overview_links_the_settings_page(owner_client, org):
 
 
 def test_empty_list_invites_to_add_a_rule_and_says_when_callbacks_are_off(owner_client, org):
-    page = owner_client.get(base(AppFactory(organization=org))).content.decode()
+    app = AppFactory(organization=org)
+    app_on_plan(app, "pro")
+    page = owner_client.get(base(app)).content.decode()
     assert "No callback rules yet." in page and "Add rule" in page
     assert "0 of 4 rules used" in page
     assert "Callbacks are off for this app." in page
+
+
+def test_a_free_app_is_told_callbacks_need_an_upgrade_with_a_link_to_checkout(owner_client, org):
+    app = AppFactory(organization=org)
+    page = owner_client.get(base(app)).content.decode()
+    assert "This app's plan does not include Callbacks." in page
+    assert f"/o/{org.name}/apps/{app.name}/upgrade/?feature=callbacks" in page
+    assert "Callbacks are off for this app." not in page
 
 
 def test_creating_a_rule_shows_its_secret_once_and_masked_afterwards(owner_client, org, owner):

@@ -7,6 +7,7 @@ from apps.features.models import AppFeature
 from apps.plans.models import Feature
 from apps.sensitive_words.models import SensitiveWord, SensitiveWordSettings
 from tests.applications.factories import AppFactory
+from tests.orders.factories import app_on_plan
 from tests.sensitive_words.helpers import make_words, page_url
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,7 @@ def test_saved_settings_show_on_the_page(owner_client, org):
 
 def test_page_says_when_the_feature_is_off_and_not_when_on(owner_client, org):
     app = AppFactory(organization=org)
+    app_on_plan(app, "pro")
     assert "Sensitive words is off for this app." in owner_client.get(page_url(app)).content.decode()
     AppFeature.objects.create(app=app, feature=Feature.objects.get(code="sensitive_words"))
     page = owner_client.get(page_url(app)).content.decode()
