@@ -1,0 +1,53 @@
+"""Feature settings in Chromium (SQLite live server): an owner turns on sensitive words and the REST IP
+whitelist from the feature overview, fills both, and the htmx test box and IP check answer in place."""
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.accounts.roles import Role
+from tests.accounts.factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
+from tests.applications.factories import AppFactory
+from tests.browser.conftest import log_in
+from tests.orders.factories import app_on_plan
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_owner_sets_up_sensitive_words_and_the_ip_whitelist(journey):
+    org = OrganizationFactory(name="acme")
+    app_on_plan(AppFactory(organization=org, name="chat"), "pro")
+    MembershipFactory(organization=org, role=Role.OWNER, user=UserFactory(email="owner@acme.test"))
+    trip = journey("feature-settings")
+    page = trip.page
+    log_in(trip, "owner@acme.test", PASSWORD)
+
+    trip.goto("/o/acme/apps/chat/features/")
+    row = page.locator("tr", has_text="Sensitive words")
+    row.get_by_role("button", name="Enable for free").click()
+    expect(page.get_by_text("Sensitive words is on.")).to_be_visible()
+    page.locator("tr", has_text="Sensitive words").get_by_role("link", name="Settings").click()
+    expect(page.get_by_role("heading", name="Sensitive words", exact=True)).to_be_visible()
+
+    page.get_by_label("Type or paste words").fill("赌博\nfree money\n")
+    page.get_by_role("button", name="Add words").click()
+    expect(page.locator("table")).to_contain_text("free money")
+    page.get_by_label("Message", exact=True).fill("Win FREE MONEY at the 赌博 table")
+    url_before = page.url
+    page.get_by_role("button", name="Test", exact=True).click()
+    expect(page.locator("#sw-test-result")).to_contain_text("Blocked")
+    expect(page.locator("#sw-test-result")).to_contain_text("赌博")
+    assert page.url == url_before  # answered in place by htmx
+    trip.shot("sensitive-words")
+
+    trip.goto("/o/acme/apps/chat/features/ip_whitelist/")
+    page.get_by_label("IP addresses or CIDR ranges").fill("10.8.0.0/16, 2001:db8::/32")
+    page.get_by_role("button", name="Add to whitelist").click()
+    expect(page.get_by_text("2 entries added to the whitelist.")).to_be_visible()
+    page.get_by_label("IP address", exact=True).fill("10.8.44.7")
+    page.get_by_role("button", name="Check", exact=True).click()
+    expect(page.locator("#ip-check")).to_contain_text("Allowed")
+    expect(page.locator("#ip-check")).to_contain_text("10.8.0.0/16")
+    page.get_by_label("IP address", exact=True).fill("192.0.2.1")
+    page.get_by_role("button", name="Check", exact=True).click()
+    expect(page.locator("#ip-check")).to_contain_text("Denied")
+    trip.shot("ip-whitelist")
