@@ -81,11 +81,18 @@ def test_page_shows_states_and_actions_to_an_owner(owner_client, org):
     assert "Free" in page
 
 
-def test_on_feature_with_a_settings_page_links_to_it(owner_client, org):
+@pytest.mark.parametrize(
+    ("code", "path"),
+    [("recall", "recall"), ("push", "push"), ("callbacks", "callbacks"), ("sensitive_words", "sensitive_words"),
+     ("ip_whitelist", "ip_whitelist")],
+)
+def test_every_switch_that_is_on_links_to_its_settings_page(owner_client, org, code, path):
     app = AppFactory(organization=org)
-    AppFeature.objects.create(app=app, feature=Feature.objects.get(code="recall"))
+    on_plan(app, "pro")
+    AppFeature.objects.create(app=app, feature=Feature.objects.get(code=code))
     page = owner_client.get(url(app)).content.decode()
-    assert f'href="/o/acme/apps/{app.name}/features/recall/">Settings<' in page
+    assert f'href="/o/acme/apps/{app.name}/features/{path}/">Settings<' in page
+    assert owner_client.get(f"/o/acme/apps/{app.name}/features/{path}/").status_code == 200
 
 
 def test_quotas_are_shown_with_effective_values(owner_client, org):
