@@ -12,3 +12,13 @@ class CallbackRulesFull(Exception):
             "limit": limit
         }
         super().__init__(self.message)
+
+
+class TestEventTooSoon(Exception):
+    """A test event for the rule was queued less than the interval ago; nothing was queued."""
+
+    def __init__(self, seconds: int):
+        self.message = _(
+            "A test event for this rule was queued moments ago. Wait %(seconds)d seconds and try again."
+        ) % {"seconds": seconds}
+        super().__init__(self.message)

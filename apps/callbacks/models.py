@@ -71,6 +71,9 @@ class CallbackRule(models.Model):
     created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # When the last test event was queued: one per TEST_EVENT_INTERVAL_SECONDS, so the button cannot be used to
+    # make the platform flood a URL.
+    test_queued_at = models.DateTimeField(_("test event queued at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("callback rule")

@@ -1,19 +1,21 @@
 """Writes of callback rules and their test deliveries. Each change writes an audit entry in the same
 transaction; the test event goes to Celery once the transaction commits."""
 
+import datetime as dt
 import secrets
 import time
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.applications.models import App
 from apps.audit.services import audit_app
 from apps.callbacks import guard, sender
-from apps.callbacks.exceptions import CallbackRulesFull
+from apps.callbacks.exceptions import CallbackRulesFull, TestEventTooSoon
 from apps.callbacks.models import WAIT_MS_DEFAULT, CallbackDelivery, CallbackRule
 from apps.plans.models import CatalogSettings
 
@@ -140,11 +142,21 @@ def callback_secret_rotate(*, rule: CallbackRule, actor) -> tuple[CallbackRule, 
     return rule, secret
 
 
+TEST_EVENT_INTERVAL_SECONDS = 10
+
+
 @transaction.atomic
-def callback_test_send(*, rule: CallbackRule, actor) -> str:
-    """Queue a test event for the rule (Celery, after commit). Returns the delivery ID its attempts share."""
+def callback_test_send(*, rule: CallbackRule, actor, now: dt.datetime | None = None) -> str:
+    """Queue a test event for the rule (Celery, after commit). Returns the delivery ID its attempts share.
+    At most one per TEST_EVENT_INTERVAL_SECONDS per rule (a conditional update claims the slot, so two
+    clicks at once queue one); TestEventTooSoon otherwise."""
     from apps.callbacks.tasks import deliver_test_event
 
+    now = now or timezone.now()
+    since = now - dt.timedelta(seconds=TEST_EVENT_INTERVAL_SECONDS)
+    free = Q(test_queued_at__isnull=True) | Q(test_queued_at__lte=since)
+    if not CallbackRule.objects.filter(free, pk=rule.pk).update(test_queued_at=now):
+        raise TestEventTooSoon(TEST_EVENT_INTERVAL_SECONDS)
     delivery_id = f"msg_{uuid.uuid4().hex}"
     audit_app(app=rule.app, actor=actor, action="callbacks.test_sent",
               summary=f"Test event queued for callback rule {rule.name}"[:255],

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.roles import Action
 from apps.applications.access import app_view
 from apps.callbacks import services
-from apps.callbacks.exceptions import CallbackRulesFull
+from apps.callbacks.exceptions import CallbackRulesFull, TestEventTooSoon
 from apps.callbacks.forms import CallbackRuleForm
 from apps.callbacks.selectors import RECENT_DELIVERIES, callback_rule_for_page, callback_rules, callback_rules_limit
 from apps.features.selectors import feature_is_on
@@ -139,8 +139,14 @@ def callback_secret_rotate(request, app, pk: int):
 @require_POST
 def callback_rule_test(request, app, pk: int):
     rule = get_object_or_404(app.callback_rules, pk=pk)
-    services.callback_test_send(rule=rule, actor=request.user)
-    messages.success(request, _("Test event queued. Its deliveries appear below in a few seconds; reload to see them."))
+    try:
+        services.callback_test_send(rule=rule, actor=request.user)
+    except TestEventTooSoon as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Test event queued. Its deliveries appear below in a few seconds; reload to see them.")
+        )
     response = redirect("features:callback_rule_edit", org_name=app.organization.name, app_name=app.name, pk=rule.pk)
     response["Location"] += "#deliveries"
     return response

@@ -1,4 +1,5 @@
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -137,6 +138,24 @@ def test_send_test_event_queues_the_task_after_commit(owner_client, org, django_
     assert response.redirect_chain[-1][0].endswith(f"{rule.pk}/#deliveries")
     entry = AuditEntry.objects.get()
     assert entry.action == "callbacks.test_sent" and entry.detail["delivery_id"].startswith("msg_")
+
+
+def test_a_second_test_event_within_ten_seconds_is_refused_then_allowed_again(
+    owner_client, org, django_capture_on_commit_callbacks
+):
+    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    with time_machine.travel("2026-11-26 10:00:00 +0800", tick=False) as traveller:
+        with django_capture_on_commit_callbacks() as callbacks:
+            owner_client.post(rule_url(rule, "test"))
+            response = owner_client.post(rule_url(rule, "test"), follow=True)
+        assert len(callbacks) == 1
+        assert "Wait 10 seconds and try again." in response.content.decode()
+        traveller.shift(10)
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = owner_client.post(rule_url(rule, "test"), follow=True)
+        assert len(callbacks) == 1
+        assert "Test event queued." in response.content.decode()
+    assert AuditEntry.objects.filter(action="callbacks.test_sent").count() == 2
 
 
 def test_deleting_a_rule(owner_client, org):
