@@ -1,6 +1,8 @@
 """Feature settings in Chromium (SQLite live server): an owner turns on sensitive words and the REST IP
 whitelist from the feature overview, fills both, and the htmx test box and IP check answer in place."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -51,3 +53,37 @@ def test_owner_sets_up_sensitive_words_and_the_ip_whitelist(journey):
     page.get_by_role("button", name="Check", exact=True).click()
     expect(page.locator("#ip-check")).to_contain_text("Denied")
     trip.shot("ip-whitelist")
+
+
+def test_owner_adds_a_callback_rule_and_opens_the_push_pages(journey):
+    """Every page visited must load without a Content-Security-Policy violation or a script error (the
+    journey checks); the secret is shown once, then masked."""
+    org = OrganizationFactory(name="acme")
+    app_on_plan(AppFactory(organization=org, name="chat"), "pro")
+    MembershipFactory(organization=org, role=Role.OWNER, user=UserFactory(email="owner@acme.test"))
+    trip = journey("callbacks-and-push")
+    page = trip.page
+    log_in(trip, "owner@acme.test", PASSWORD)
+
+    trip.goto("/o/acme/apps/chat/features/callbacks/")
+    page.get_by_role("link", name="Add rule").first.click()
+    page.get_by_label("Rule name").fill("archive")
+    page.get_by_label("Callback URL").fill("https://93.184.216.34/easemob/callback")
+    page.get_by_label("Group", exact=True).check()
+    page.get_by_label("Text", exact=True).check()
+    page.get_by_role("button", name="Create rule").click()
+    secret = page.locator(".mono", has_text=re.compile(r"^[A-Za-z0-9_-]{40,}$")).first
+    expect(secret).to_be_visible()
+    shown = secret.inner_text().strip()
+    trip.shot("callback-secret-once")
+    trip.goto("/o/acme/apps/chat/features/callbacks/")
+    expect(page.get_by_role("link", name="archive", exact=True)).to_be_visible()
+    assert shown not in page.content()
+    assert shown[-4:] in page.content()
+    trip.shot("callbacks")
+
+    trip.goto("/o/acme/apps/chat/features/push/")
+    expect(page.get_by_role("heading", name="Push certificates")).to_be_visible()
+    page.get_by_role("link", name="Add APNs certificate").click()
+    expect(page.get_by_role("heading", name="Add APNs certificate")).to_be_visible()
+    trip.shot("push-apns-form")
