@@ -23,22 +23,10 @@ os.environ.setdefault("CONSOLE_VAR_DIR", tempfile.mkdtemp(prefix="bench-billing-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings.local")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 
+from bench.common import recreate_postgres_database, write_section  # noqa: E402
+
 ORGS, APPS_PER_ORG = 200, 5
 MONTH = dt.date(2026, 2, 1)
-
-
-def recreate_postgres_database(url: str) -> None:
-    import environ
-    import psycopg
-
-    config = environ.Env.db_url_config(url)
-    name = config["NAME"]
-    if not name.startswith("console_bench"):
-        sys.exit(f"Refusing to drop {name!r}: use a database named console_bench for the benchmark.")
-    with psycopg.connect(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"],
-                         password=config["PASSWORD"] or None, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_data() -> int:
@@ -131,19 +119,7 @@ def main() -> None:
         f"bills in the database: {Bill.objects.count()}; lines differing from a Python Decimal check: {mismatches}",
     ]
     print("\n".join(lines))
-    results = ROOT / "bench" / "results" / "billing.txt"
-    results.parent.mkdir(parents=True, exist_ok=True)
-    sections = {}
-    if results.exists():
-        current = None
-        for line in results.read_text().splitlines():
-            if line.startswith("## "):
-                current = line[3:]
-                sections[current] = []
-            elif current:
-                sections[current].append(line)
-    sections[vendor] = lines[1:]
-    results.write_text("".join(f"## {name}\n" + "\n".join(body) + "\n" for name, body in sorted(sections.items())))
+    write_section(ROOT / "bench" / "results" / "billing.txt", vendor, lines[1:])
 
 
 if __name__ == "__main__":
