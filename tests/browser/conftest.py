@@ -118,3 +118,18 @@ def log_in(journey: Journey, email: str, password: str) -> None:
     journey.page.get_by_label("Email").fill(email)
     journey.page.get_by_label("Password").fill(password)
     journey.page.get_by_role("button", name="Log in").click()
+
+
+def signed_in_owner_of_a_pro_app(journey, name: str) -> Journey:
+    """Org acme with the app chat on Pro; its owner (owner@acme.test) signed in. Returns the journey."""
+    from apps.accounts.roles import Role
+    from tests.accounts.factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
+    from tests.applications.factories import AppFactory
+    from tests.orders.factories import app_on_plan
+
+    org = OrganizationFactory(name="acme")
+    app_on_plan(AppFactory(organization=org, name="chat"), "pro")
+    MembershipFactory(organization=org, role=Role.OWNER, user=UserFactory(email="owner@acme.test"))
+    trip = journey(name)
+    log_in(trip, "owner@acme.test", PASSWORD)
+    return trip

@@ -3,22 +3,14 @@
 import pytest
 from playwright.sync_api import expect
 
-from apps.accounts.roles import Role
-from tests.accounts.factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
-from tests.applications.factories import AppFactory
-from tests.browser.conftest import log_in
-from tests.orders.factories import app_on_plan
+from tests.browser.conftest import signed_in_owner_of_a_pro_app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_quantity_typed_while_a_plan_change_is_in_flight_is_kept_and_priced(journey):
-    org = OrganizationFactory(name="acme")
-    app_on_plan(AppFactory(organization=org, name="chat"), "pro")
-    MembershipFactory(organization=org, role=Role.OWNER, user=UserFactory(email="owner@acme.test"))
-    trip = journey("checkout-estimate")
+    trip = signed_in_owner_of_a_pro_app(journey, "checkout-estimate")
     page = trip.page
-    log_in(trip, "owner@acme.test", PASSWORD)
     trip.goto("/o/acme/apps/chat/upgrade/")
     storage = page.locator("#id_addon_message_storage")
     storage.fill("3")

@@ -6,22 +6,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from apps.accounts.roles import Role
-from tests.accounts.factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
-from tests.applications.factories import AppFactory
-from tests.browser.conftest import log_in
-from tests.orders.factories import app_on_plan
+from tests.browser.conftest import signed_in_owner_of_a_pro_app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_owner_sets_up_sensitive_words_and_the_ip_whitelist(journey):
-    org = OrganizationFactory(name="acme")
-    app_on_plan(AppFactory(organization=org, name="chat"), "pro")
-    MembershipFactory(organization=org, role=Role.OWNER, user=UserFactory(email="owner@acme.test"))
-    trip = journey("feature-settings")
+    trip = signed_in_owner_of_a_pro_app(journey, "feature-settings")
     page = trip.page
-    log_in(trip, "owner@acme.test", PASSWORD)
 
     trip.goto("/o/acme/apps/chat/features/")
     row = page.locator("tr", has_text="Sensitive words")
@@ -58,12 +50,8 @@ def test_owner_sets_up_sensitive_words_and_the_ip_whitelist(journey):
 def test_owner_adds_a_callback_rule_and_opens_the_push_pages(journey):
     """Every page visited must load without a Content-Security-Policy violation or a script error (the
     journey checks); the secret is shown once, then masked."""
-    org = OrganizationFactory(name="acme")
-    app_on_plan(AppFactory(organization=org, name="chat"), "pro")
-    MembershipFactory(organization=org, role=Role.OWNER, user=UserFactory(email="owner@acme.test"))
-    trip = journey("callbacks-and-push")
+    trip = signed_in_owner_of_a_pro_app(journey, "callbacks-and-push")
     page = trip.page
-    log_in(trip, "owner@acme.test", PASSWORD)
 
     trip.goto("/o/acme/apps/chat/features/callbacks/")
     page.get_by_role("link", name="Add rule").first.click()
