@@ -15,8 +15,6 @@ from apps.callbacks import services
 from apps.callbacks.exceptions import CallbackRulesFull, TestEventTooSoon
 from apps.callbacks.forms import CallbackRuleForm
 from apps.callbacks.selectors import RECENT_DELIVERIES, callback_rule_for_page, callback_rules, callback_rules_limit
-from apps.features.selectors import feature_is_on
-from apps.plans.models import Feature
 
 
 def _list_redirect(app):
@@ -27,7 +25,6 @@ def _common(request, app) -> dict:
     return {
         "app": app,
         "can_change": request.membership.may(Action.CHANGE_APPS),
-        "is_on": feature_is_on(app=app, code=Feature.Code.CALLBACKS),
         "recent_count": RECENT_DELIVERIES,
     }
 

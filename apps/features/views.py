@@ -9,7 +9,7 @@ from apps.accounts.roles import Action
 from apps.applications.access import app_view
 from apps.features.exceptions import FeatureNotIncluded, UnknownFeature
 from apps.features.forms import RecallSettingsForm
-from apps.features.selectors import feature_is_on, feature_overview, recall_settings_for
+from apps.features.selectors import feature_overview, recall_settings_for
 from apps.features.services import app_feature_enable, recall_settings_update
 from apps.plans.models import Feature
 
@@ -80,6 +80,5 @@ def settings_recall(request, app):
             "form": form,
             "current": current,
             "can_change": can_change,
-            "is_on": feature_is_on(app=app, code=Feature.Code.RECALL),
         },
     )

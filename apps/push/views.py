@@ -7,8 +7,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.roles import Action
 from apps.applications.access import app_view
-from apps.features.selectors import feature_is_on
-from apps.plans.models import Feature
 from apps.push.exceptions import DuplicateCertificate
 from apps.push.forms import VENDOR_FORMS
 from apps.push.models import Vendor
@@ -34,7 +32,6 @@ def settings_push(request, app):
             "app": app,
             "cards": push_vendor_cards(app=app),
             "can_change": request.membership.may(Action.CHANGE_APPS),
-            "is_on": feature_is_on(app=app, code=Feature.Code.PUSH),
         },
     )
 
