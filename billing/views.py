@@ -20,6 +20,9 @@ from console.money import quantize_money
 from console.timeutil import business_date, business_now, business_tz, month_start
 
 PAGE_SIZE = 20
+# A month of a large org has thousands of lines (one per order): the page shows them 100 at a time under the
+# bill's stored total; the CSV export has every line.
+BILL_LINES_PER_PAGE = 100
 
 
 def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
@@ -74,13 +77,17 @@ def bill_list(request, org_name: str):
     return render(request, "billing/bill_list.html", {"page": page})
 
 
+_NUMBER = "ORDERNUMBER"
+
+
 def _order_url_maker(org_name: str):
-    """Links order numbers to the order details page when the orders module serves it."""
+    """Links order numbers to the order details page when the orders module serves it (one reverse per page,
+    not per line; order numbers are letters and digits)."""
     try:
-        reverse("orders:order_detail", kwargs={"org_name": org_name, "number": "0"})
+        template = reverse("orders:order_detail", kwargs={"org_name": org_name, "number": _NUMBER})
     except NoReverseMatch:
         return lambda number: None
-    return lambda number: reverse("orders:order_detail", kwargs={"org_name": org_name, "number": number})
+    return lambda number: template.replace(_NUMBER, number)
 
 
 @org_view(Action.VIEW_BILLING)
@@ -90,11 +97,11 @@ def bill_detail(request, org_name: str, year: int, month: int):
     except ValueError as error:
         raise Http404("No such month.") from error
     bill = get_object_or_404(request.organization.bills, month=first)
-    lines = list(selectors.bill_line_list(bill=bill))
+    page = Paginator(selectors.bill_line_list(bill=bill), BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
     order_url = _order_url_maker(org_name)
-    for line in lines:
+    for line in page.object_list:
         line.order_url = order_url(line.order.number)
-    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": lines})
+    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": page.object_list, "page": page})
 
 
 # --- CSV exports ------------------------------------------------------------------------------------------

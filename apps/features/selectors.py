@@ -2,11 +2,17 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
 from apps.features.models import AppFeature, RecallSettings
-from apps.plans.models import Feature, Plan, PlanFeature
-from apps.plans.selectors import Entitlements, app_entitlements, catalog_addons, entitlements_for
+from apps.plans.models import Feature, Plan
+from apps.plans.selectors import (
+    Entitlements,
+    app_entitlements,
+    catalog_addons,
+    catalog_features,
+    catalog_plans,
+    entitlements_for,
+    plan_feature_rows,
+)
 
 
 class State:
@@ -51,16 +57,11 @@ def _more(value: int | None, than: int | None) -> bool:
 def feature_overview(*, app) -> FeatureOverview:
     """Every feature of the catalog with its state for the app. A fixed number of queries."""
     ent = app_entitlements(app=app)
-    features = list(Feature.objects.all())
+    features = catalog_features()
     enabled = set(
         AppFeature.objects.filter(app=app, enabled=True).values_list("feature__code", flat=True)
     )
-    higher = [
-        entitlements_for(plan=plan)
-        for plan in Plan.objects.filter(is_active=True, rank__gt=ent.plan.rank).prefetch_related(
-            Prefetch("plan_features", queryset=PlanFeature.objects.select_related("feature"))
-        )
-    ]
+    higher = [entitlements_for(plan=plan) for plan in catalog_plans() if plan.rank > ent.plan.rank]
     addons_by_feature: dict[str, list] = {}
     for addon in catalog_addons():
         addons_by_feature.setdefault(addon.feature.code, []).append(addon)
@@ -103,7 +104,7 @@ def feature_overview(*, app) -> FeatureOverview:
 
 
 def _plan_value(plan: Plan, code: str) -> int | None:
-    for row in plan.plan_features.all():
+    for row in plan_feature_rows(plan):
         if row.feature.code == code:
             return row.quota if row.included else 0
     return 0

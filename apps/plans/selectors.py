@@ -1,11 +1,52 @@
 """Reads of the catalog and the one place that computes an app's effective entitlements (SPEC §6)."""
 
+import threading
+import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from apps.plans.models import AddOn, AddOnTier, Feature, Plan, PlanFeature
+
+_CATALOG_GENERATION_KEY = "plans:catalog-generation"
+_fresh = threading.local()
+
+
+@contextmanager
+def fresh_catalog():
+    """Within it, catalog reads go to the database: a purchase prices and checks with the rows as they are now,
+    never with a cached copy."""
+    previous = getattr(_fresh, "on", False)
+    _fresh.on = True
+    try:
+        yield
+    finally:
+        _fresh.on = previous
+
+
+def _cached_catalog(name: str, build):
+    """Catalog rows read on most pages, kept in the cache. Saving or deleting any catalog row starts a new
+    generation (apps.plans.signals), which every entry is checked against; CONSOLE_CACHE_SECONDS bounds the rest
+    (a change made with ``QuerySet.update``, which sends no signal). ``fresh_catalog`` bypasses it."""
+    if getattr(_fresh, "on", False):
+        return build()
+    key = f"plans:catalog:{name}"
+    found = cache.get_many([key, _CATALOG_GENERATION_KEY])
+    generation = found.get(_CATALOG_GENERATION_KEY)
+    cached = found.get(key)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    value = build()
+    cache.set(key, (generation, value), settings.CONSOLE_CACHE_SECONDS)
+    return value
+
+
+def forget_catalog() -> None:
+    cache.set(_CATALOG_GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def free_plan() -> Plan:
@@ -55,7 +96,12 @@ def _plan_features(plan: Plan) -> list[PlanFeature]:
         rows = list(plan.plan_features.all())
         if all(PlanFeature.feature.is_cached(row) for row in rows):
             return rows
-    return list(plan.plan_features.select_related("feature"))
+    return _cached_catalog(f"plan-features:{plan.pk}", lambda: list(plan.plan_features.select_related("feature")))
+
+
+def plan_feature_rows(plan: Plan) -> list[PlanFeature]:
+    """The plan's feature rows (with their feature): prefetched ones, else from the catalog cache."""
+    return _plan_features(plan)
 
 
 def entitlements_for(*, plan: Plan, addon_lines: Iterable = ()) -> Entitlements:
@@ -108,41 +154,33 @@ def in_service_addon_lines(*, plan_order) -> QuerySet:
 def app_entitlements(*, app) -> Entitlements:
     """The effective entitlements of an app from its in-service plan order and add-ons; Free if none.
     A constant number of queries, whatever the number of add-on lines."""
-    plan_order = (
-        in_service_plan_orders()
-        .filter(app=app)
-        .select_related("plan")
-        .prefetch_related(Prefetch("plan__plan_features", queryset=PlanFeature.objects.select_related("feature")))
-        .first()
-    )
+    plan_order = in_service_plan_orders().filter(app=app).select_related("plan").first()
     if plan_order is None:
-        plan = Plan.objects.prefetch_related(
-            Prefetch("plan_features", queryset=PlanFeature.objects.select_related("feature"))
-        ).get(code=Plan.Code.FREE)
-        return entitlements_for(plan=plan, addon_lines=())
+        # The plan's feature rows come from the catalog cache (_plan_features).
+        return entitlements_for(plan=_cached_catalog("free-plan", free_plan), addon_lines=())
     return entitlements_for(plan=plan_order.plan, addon_lines=in_service_addon_lines(plan_order=plan_order))
 
 
 def catalog_plans() -> list[Plan]:
-    """Plans on sale, cheapest first, each with its feature rows."""
-    return list(
+    """Plans on sale, cheapest first, each with its feature rows (cached)."""
+    return _cached_catalog("plans", lambda: list(
         Plan.objects.filter(is_active=True).prefetch_related(
             Prefetch("plan_features", queryset=PlanFeature.objects.select_related("feature"))
         )
-    )
+    ))
 
 
 def catalog_features() -> list[Feature]:
-    return list(Feature.objects.all())
+    return _cached_catalog("features", lambda: list(Feature.objects.all()))
 
 
 def catalog_addons() -> list[AddOn]:
-    """Add-ons on sale with their feature and tiers."""
-    return list(
+    """Add-ons on sale with their feature and tiers (cached)."""
+    return _cached_catalog("addons", lambda: list(
         AddOn.objects.filter(is_active=True)
         .select_related("feature")
         .prefetch_related(Prefetch("tiers", queryset=AddOnTier.objects.order_by("value")))
-    )
+    ))
 
 
 @dataclass(frozen=True)
