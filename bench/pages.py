@@ -214,9 +214,12 @@ def main():
     ]
     for label, _ in targets:
         rps, p50, p99 = median(label, "rps"), median(label, "p50"), median(label, "p99")
-        x_trivial, x_admin = rps / trivial, rps / admin
+        # No request finished within the run (wrk's 10 s timeout): 0 req/s, ratios against it are meaningless.
+        x_trivial, x_admin = (rps / trivial if trivial else 0.0), (rps / admin if admin else float("inf"))
         if label == TRIVIAL or label.startswith("admin:"):
             verdict = "-"
+        elif not admin or not rps:
+            verdict = "NO DATA"
         elif x_trivial >= AIM_X_TRIVIAL and p99 <= AIM_P99 and x_admin >= TARGET_X_ADMIN:
             verdict = "aim"
         elif x_trivial >= TARGET_X_TRIVIAL and p99 <= TARGET_P99 and x_admin >= TARGET_X_ADMIN:
