@@ -25,7 +25,6 @@ PAGE_SIZE = 20
 def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
     organization = request.organization
     today = business_date()
-    may_request = request.membership.may(Action.REQUEST_TOPUP)
     balance = selectors.org_balance(organization=organization)
     totals = selectors.monthly_bill_totals(organization=organization)
     ledger = Paginator(selectors.ledger_entry_list(organization=organization), PAGE_SIZE)
@@ -39,8 +38,7 @@ def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
         "chart": charts.bar_chart([(f"{month:%Y-%m}", total) for month, total in totals]),
         "ledger_page": ledger.get_page(request.GET.get("page")),
         "pending_topups": list(selectors.topup_request_pending_list(organization=organization)),
-        "may_request_topup": may_request,
-        "form": form if form is not None else (TopUpRequestForm() if may_request else None),
+        "form": form or TopUpRequestForm(),
     }
 
 

@@ -21,7 +21,7 @@ from apps.accounts.exceptions import (
 )
 from apps.accounts.forms import InvitationForm, InvitationSignupForm, LoginForm, MemberRoleForm, SignupForm
 from apps.accounts.models import Membership, User
-from apps.accounts.roles import Action, Role, role_may
+from apps.accounts.roles import Action, Role, role_may, role_may_manage
 from apps.accounts.selectors import current_membership, invitation_by_token, invitation_pending_list, member_list
 
 # Our own backend name: with axes in AUTHENTICATION_BACKENDS, login() must be told which one vouched.
@@ -145,12 +145,12 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
     just_invited = request.GET.get("invited")
     for invitation in invitations:
         invitation.url = services.invitation_url(invitation=invitation, site_url=site_url)
-        invitation.may_revoke = actor.role == Role.OWNER or invitation.role != Role.OWNER
+        invitation.may_revoke = role_may_manage(actor.role, invitation.role)
     members = list(member_list(organization=request.organization))
     owner_count = sum(member.role == Role.OWNER for member in members)
     for member in members:
         member.is_last_owner = member.role == Role.OWNER and owner_count == 1
-        member.may_manage = (actor.role == Role.OWNER or member.role != Role.OWNER) and not member.is_last_owner
+        member.may_manage = role_may_manage(actor.role, member.role) and not member.is_last_owner
     context = {
         "members": members,
         "invitations": invitations,

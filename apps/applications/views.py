@@ -37,7 +37,6 @@ def app_list(request, org_name: str):
             # Without a search the paginator has counted every app of the org already.
             "app_count": selectors.app_count(organization=request.organization) if search else paginator.count,
             "app_limit": CatalogSettings.load().app_limit,
-            "can_create": request.membership.may(Action.CHANGE_APPS),
         },
     )
 
@@ -83,8 +82,6 @@ def _overview(request, app, *, reveal_form=None, rotate_form=None, revealed_secr
             "revealed_secret": revealed_secret,
             "reveal_form": reveal_form or SecretRevealForm(user=request.user),
             "rotate_form": rotate_form or SecretRotateForm(),
-            "can_change": request.membership.may(Action.CHANGE_APPS),
-            "can_purchase": request.membership.may(Action.PURCHASE),
         },
         status=status,
     )

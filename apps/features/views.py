@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,8 +21,6 @@ def overview(request, app):
         {
             "app": app,
             "overview": feature_overview(app=app),
-            "can_change": request.membership.may(Action.CHANGE_APPS),
-            "can_purchase": request.membership.may(Action.PURCHASE),
         },
     )
 
@@ -49,14 +46,11 @@ def enable(request, app, code: str):
     return redirect("features:overview", org_name=app.organization.name, app_name=app.name)
 
 
-@app_view(Action.VIEW_APPS)
+@app_view({"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS})
 @require_http_methods(["GET", "POST"])
 def settings_recall(request, app):
-    can_change = request.membership.may(Action.CHANGE_APPS)
     current = recall_settings_for(app=app)
     if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied("Your role may not change feature settings.")
         form = RecallSettingsForm(request.POST)
         if form.is_valid():
             _settings, changed = recall_settings_update(
@@ -79,6 +73,5 @@ def settings_recall(request, app):
             "app": app,
             "form": form,
             "current": current,
-            "can_change": can_change,
         },
     )

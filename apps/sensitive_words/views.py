@@ -1,7 +1,6 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,7 +65,6 @@ def _added_message(result) -> str:
 def _render_page(request, app, *, settings=None, settings_form=None, add_form=None, import_form=None,
                  test_form=None, verdict=None, status=200):
     """The whole page; a form that was just submitted and refused comes in bound, with its errors."""
-    can_change = request.membership.may(Action.CHANGE_APPS)
     settings = settings or sensitive_word_settings_for(app=app)
     search_form = WordSearchForm(request.GET)
     search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
@@ -78,7 +76,6 @@ def _render_page(request, app, *, settings=None, settings_form=None, add_form=No
         {
             "app": app,
             "current": settings,
-            "can_change": can_change,
             "is_on": feature_is_on(app=app, code=Feature.Code.SENSITIVE_WORDS),
             "settings_form": settings_form or SettingsForm(initial=SettingsForm.initial_for(settings)),
             "add_form": add_form or WordAddForm(),
@@ -97,13 +94,11 @@ def _render_page(request, app, *, settings=None, settings_form=None, add_form=No
     )
 
 
-@app_view(Action.VIEW_APPS)
+@app_view({"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS})
 @require_http_methods(["GET", "POST"])
 def settings_sensitive_words(request, app):
     """The page; a POST saves the filter settings (switch, action, ignore case)."""
     if request.method == "POST":
-        if not request.membership.may(Action.CHANGE_APPS):
-            raise PermissionDenied("Your role may not change feature settings.")
         form = SettingsForm(request.POST)
         if not form.is_valid():
             return _render_page(request, app, settings_form=form)
