@@ -16,7 +16,7 @@ from billing import charts, selectors
 from billing.exceptions import BillingError
 from billing.forms import TopUpRequestForm
 from billing.services import topup_request_create
-from console.money import quantize_money
+from console.money import is_in_arrears, quantize_money
 from console.timeutil import business_date, business_now, business_tz, month_start
 
 PAGE_SIZE = 20
@@ -30,7 +30,7 @@ def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
     ledger = Paginator(selectors.ledger_entry_list(organization=organization), PAGE_SIZE)
     return {
         "balance": balance,
-        "in_arrears": balance < 0,
+        "in_arrears": is_in_arrears(balance),
         "month_to_date": selectors.month_to_date_consumption(organization=organization),
         "month_first": month_start(today),
         "today": today,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.plans.models import AddOn, Plan
 from apps.plans.selectors import Entitlements, app_entitlements, catalog_addons, catalog_plans, entitlements_for
-from console.money import ZERO, quantize_money
+from console.money import ZERO, prorate, quantize_money
 from console.timeutil import business_date, days_in_month
 from orders.exceptions import PurchaseNotAllowed
 from orders.models import Order, OrderLine, item_label
@@ -188,7 +188,7 @@ def purchase_quote(
         plan=plan,
         lines=tuple(lines),
         monthly_fee=monthly_fee,
-        estimated_fee=quantize_money(monthly_fee * days_left / month_days),
+        estimated_fee=prorate(monthly_fee, days=days_left, month_days=month_days),
         purchase_date=today,
         days_left=days_left,
         days_in_month=month_days,

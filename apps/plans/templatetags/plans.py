@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django import template
 from django.utils.translation import gettext as _
 
@@ -14,17 +12,6 @@ def quota_value(value) -> str:
     if value is None:
         return _("Unlimited")
     return f"{value:,}"
-
-
-@register.filter
-def price(value, places: int = 2) -> str:
-    """A CNY amount with thousands separators in both languages: 2888 -> "2,888.00" (places=0: "2,888")."""
-    if value is None or value == "":
-        return ""
-    amount = Decimal(value)
-    if int(places) == 0 and amount == amount.to_integral_value():
-        return f"{amount:,.0f}"
-    return f"{amount:,.2f}"
 
 
 @register.inclusion_tag("plans/_entitlements_card.html", takes_context=True)
