@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, F, QuerySet, Sum, Window
+from django.utils.translation import gettext as _
 
 from billing.models import Bill, BillLine, LedgerEntry, TopUpRequest
 from console.fields import MoneyField
@@ -20,6 +21,13 @@ def org_balance(*, organization) -> Decimal:
 
 def org_in_arrears(*, organization) -> bool:
     return is_in_arrears(org_balance(organization=organization))
+
+
+def arrears_purchase_refusal(organization) -> str | None:
+    """Registered with orders (BillingConfig.ready): an organization in arrears may not buy."""
+    if org_in_arrears(organization=organization):
+        return _("The organization is in arrears: top up the balance before buying.")
+    return None
 
 
 def ledger_entry_list(*, organization) -> QuerySet[LedgerEntry]:
