@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -72,15 +72,6 @@ def bill_list(request, org_name: str):
     return render(request, "billing/bill_list.html", {"page": page})
 
 
-def _order_url_maker(org_name: str):
-    """Links order numbers to the order details page when the orders module serves it."""
-    try:
-        reverse("orders:order_detail", kwargs={"org_name": org_name, "number": "0"})
-    except NoReverseMatch:
-        return lambda number: None
-    return lambda number: reverse("orders:order_detail", kwargs={"org_name": org_name, "number": number})
-
-
 @org_view(Action.VIEW_BILLING)
 def bill_detail(request, org_name: str, year: int, month: int):
     try:
@@ -89,9 +80,8 @@ def bill_detail(request, org_name: str, year: int, month: int):
         raise Http404("No such month.") from error
     bill = get_object_or_404(request.organization.bills, month=first)
     lines = list(selectors.bill_line_list(bill=bill))
-    order_url = _order_url_maker(org_name)
     for line in lines:
-        line.order_url = order_url(line.order.number)
+        line.order_url = reverse("orders:order_detail", kwargs={"org_name": org_name, "number": line.order.number})
     return render(request, "billing/bill_detail.html", {"bill": bill, "lines": lines})
 
 

@@ -60,7 +60,7 @@ def settings_callbacks(request, app):
     return render(
         request,
         "callbacks/settings.html",
-        {**_common(request, app), "rules": rules, "limit": callback_rules_limit()},
+        {**_common(request, app), "rules": rules, "limit": callback_rules_limit(), "feature_title": _("Callbacks")},
     )
 
 

@@ -71,6 +71,7 @@ def settings_recall(request, app):
         "features/recall_settings.html",
         {
             "app": app,
+            "feature_title": _("Message recall"),
             "form": form,
             "current": current,
         },

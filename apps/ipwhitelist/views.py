@@ -37,6 +37,7 @@ def _page(request, app, *, add_form=None, check_form=None, check=None):
         "ipwhitelist/settings.html",
         {
             "app": app,
+            "feature_title": _("REST IP whitelist"),
             "entries": entries,
             "limit": limit,
             "add_form": add_form or WhitelistAddForm(),

@@ -29,6 +29,7 @@ def settings_push(request, app):
         "push/certificate_list.html",
         {
             "app": app,
+            "feature_title": _("Push certificates"),
             "cards": push_vendor_cards(app=app),
         },
     )

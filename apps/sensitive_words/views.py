@@ -75,6 +75,7 @@ def _render_page(request, app, *, settings=None, settings_form=None, add_form=No
         "sensitive_words/settings.html",
         {
             "app": app,
+            "feature_title": _("Sensitive words"),
             "current": settings,
             "is_on": feature_is_on(app=app, code=Feature.Code.SENSITIVE_WORDS),
             "settings_form": settings_form or SettingsForm(initial=SettingsForm.initial_for(settings)),
