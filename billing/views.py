@@ -16,6 +16,7 @@ from billing import charts, selectors
 from billing.exceptions import BillingError
 from billing.forms import TopUpRequestForm
 from billing.services import topup_request_create
+from console.errors import show_domain_error
 from console.money import is_in_arrears, quantize_money
 from console.timeutil import business_date, business_now, business_tz, month_start
 
@@ -58,7 +59,7 @@ def topup_request(request, org_name: str):
                 amount=form.cleaned_data["amount"], reference=form.cleaned_data["reference"],
             )
         except BillingError as error:
-            form.add_error("amount", str(error))
+            show_domain_error(request, error, form=form, field="amount")
         else:
             messages.success(request, _("Top-up request sent. The balance is credited when staff confirm the payment."))
             return redirect("billing:account", org_name=org_name)

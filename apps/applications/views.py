@@ -13,8 +13,9 @@ from apps.applications.access import app_view
 from apps.applications.exceptions import AppError, AppLimitReached, AppNameTaken
 from apps.applications.forms import AppCreateForm, AppEditForm, SecretRevealForm, SecretRotateForm
 from apps.plans.models import CatalogSettings
-from apps.plans.selectors import plan_for_app
 from console import crypto
+from console.errors import show_domain_error
+from orders.entitlements import annotate_current_plan, app_entitlements
 
 APPS_PER_PAGE = 20
 
@@ -23,7 +24,9 @@ APPS_PER_PAGE = 20
 def app_list(request, org_name: str):
     # PostgreSQL text cannot hold NUL: a search with one would be a 500.
     search = request.GET.get("q", "").replace("\x00", "").strip()[:32]
-    paginator = Paginator(selectors.app_list(organization=request.organization, search=search), APPS_PER_PAGE)
+    paginator = Paginator(
+        annotate_current_plan(selectors.app_list(organization=request.organization, search=search)), APPS_PER_PAGE
+    )
     page = paginator.get_page(request.GET.get("page"))
     plans = selectors.plans_by_id()
     for app in page:
@@ -49,9 +52,9 @@ def app_create(request, org_name: str):
         try:
             app = services.app_create(organization=organization, actor=request.user, **form.cleaned_data)
         except AppNameTaken as exc:
-            form.add_error("name", exc.message)
+            show_domain_error(request, exc, form=form, field="name")
         except AppError as exc:
-            form.add_error(None, exc.message)
+            show_domain_error(request, exc, form=form)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -72,12 +75,14 @@ def app_create(request, org_name: str):
 
 
 def _overview(request, app, *, reveal_form=None, rotate_form=None, revealed_secret=None, status=200):
+    entitlements = app_entitlements(app=app)
     return render(
         request,
         "applications/app_detail.html",
         {
             "app": app,
-            "plan": plan_for_app(app=app),
+            "plan": entitlements.plan,
+            "entitlements": entitlements,
             "masked_secret": crypto.mask(app.client_secret),
             "revealed_secret": revealed_secret,
             "reveal_form": reveal_form or SecretRevealForm(user=request.user),
@@ -100,7 +105,7 @@ def app_edit(request, app):
         try:
             services.app_update(app=app, actor=request.user, **form.cleaned_data)
         except AppError as exc:
-            form.add_error(None, exc.message)
+            show_domain_error(request, exc, form=form)
         else:
             messages.success(request, _("App details saved."))
             return redirect("applications:app_detail", org_name=app.organization.name, app_name=app.name)

@@ -15,6 +15,7 @@ from apps.callbacks import services
 from apps.callbacks.exceptions import CallbackRulesFull, TestEventTooSoon
 from apps.callbacks.forms import CallbackRuleForm
 from apps.callbacks.selectors import RECENT_DELIVERIES, callback_rule_for_page, callback_rules, callback_rules_limit
+from console.errors import show_domain_error
 
 
 def _list_redirect(app):
@@ -74,7 +75,7 @@ def callback_rule_new(request, app):
             try:
                 rule, secret = services.callback_rule_create(app=app, actor=request.user, **form.rule_fields())
             except CallbackRulesFull as exc:
-                form.add_error(None, exc.message)
+                show_domain_error(request, exc, form=form)
             except ValidationError as exc:
                 _apply_service_errors(form, exc)
             else:
@@ -136,7 +137,7 @@ def callback_rule_test(request, app, pk: int):
     try:
         services.callback_test_send(rule=rule, actor=request.user)
     except TestEventTooSoon as exc:
-        messages.error(request, exc.message)
+        show_domain_error(request, exc)
     else:
         messages.success(
             request, _("Test event queued. Its deliveries appear below in a few seconds; reload to see them.")

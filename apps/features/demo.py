@@ -3,7 +3,7 @@ after the orders demo (chat-prod must be on its paid plan); each feature app the
 
 from apps.applications.demo import demo_app_and_owner
 from apps.features.services import app_feature_enable
-from apps.plans.selectors import app_entitlements
+from orders.entitlements import app_entitlements
 
 DEMO_SWITCHES = ("recall", "push", "ip_whitelist", "sensitive_words")
 

@@ -16,6 +16,7 @@ from apps.ipwhitelist.networks import Address
 from apps.ipwhitelist.selectors import ip_allowed, whitelist_entries, whitelist_limit
 from apps.ipwhitelist.services import whitelist_entries_add, whitelist_entry_delete
 from apps.plans.models import Feature
+from console.errors import show_domain_error
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def settings_ip_whitelist(request, app):
         except DuplicateEntries as exc:
             form.add_duplicate_errors(exc.networks)
         except WhitelistFull as exc:
-            form.add_error("entries", exc.message)
+            show_domain_error(request, exc, form=form, field="entries")
         else:
             messages.success(request, ngettext(
                 "%(count)d entry added to the whitelist.", "%(count)d entries added to the whitelist.", len(typed)

@@ -11,15 +11,11 @@ from apps.push.forms import VENDOR_FORMS
 from apps.push.models import Vendor
 from apps.push.selectors import push_vendor_cards
 from apps.push.services import push_certificate_create, push_certificate_delete, push_certificate_update
+from console.errors import show_domain_error
 
 
 def _redirect_to_list(app):
     return redirect("features:settings_push", org_name=app.organization.name, app_name=app.name)
-
-
-def _duplicate_error(form, exc: DuplicateCertificate) -> None:
-    form.add_error("name", _("This app already has a %(vendor)s certificate named %(name)s.") % {
-        "vendor": Vendor(exc.vendor).label, "name": exc.name})
 
 
 @app_view(Action.VIEW_APPS)
@@ -63,7 +59,7 @@ def certificate_create(request, app, vendor: str):
         try:
             certificate = push_certificate_create(app=app, actor=request.user, vendor=vendor, values=form.values)
         except DuplicateCertificate as exc:
-            _duplicate_error(form, exc)
+            show_domain_error(request, exc, form=form, field="name")
         else:
             messages.success(request, _("%(vendor)s certificate %(name)s added.") % {
                 "vendor": certificate.get_vendor_display(), "name": certificate.name})
@@ -85,7 +81,7 @@ def certificate_edit(request, app, pk: int):
         try:
             changed = push_certificate_update(certificate=certificate, actor=request.user, values=form.values)
         except DuplicateCertificate as exc:
-            _duplicate_error(form, exc)
+            show_domain_error(request, exc, form=form, field="name")
         else:
             if changed:
                 messages.success(request, _("%(vendor)s certificate %(name)s saved.") % {

@@ -1,9 +1,9 @@
 """Demo: a short word list on chat-prod when its plan includes the filter. Idempotent: a list is left as it is."""
 
 from apps.applications.demo import demo_app_and_owner
-from apps.plans.selectors import app_entitlements
 from apps.sensitive_words.models import SensitiveWord
 from apps.sensitive_words.services import sensitive_words_add
+from orders.entitlements import app_entitlements
 
 DEMO_WORDS = ["加微信", "刷单返利", "代开发票", "赌博", "违禁品", "free money", "casino", "click here"]
 

@@ -38,6 +38,7 @@ from apps.sensitive_words.services import (
     sensitive_words_delete,
     sensitive_words_import,
 )
+from console.errors import show_domain_error
 
 WORDS_PER_PAGE = 50
 
@@ -47,14 +48,6 @@ def _page_url(app, *, search: str = "", page: int | None = None) -> str:
                                                                "app_name": app.name})
     query = {key: value for key, value in (("q", search), ("page", page)) if value}
     return f"{url}?{urlencode(query)}" if query else url
-
-
-def _full_message(error: WordListFull) -> str:
-    return _(
-        "The list can hold at most %(limit)s words. It has %(current)s, and %(new)s new ones would make "
-        "%(total)s. Nothing was added."
-    ) % {"limit": f"{error.limit:,}", "current": f"{error.current:,}", "new": f"{error.new:,}",
-         "total": f"{error.current + error.new:,}"}
 
 
 def _added_message(result) -> str:
@@ -120,7 +113,7 @@ def words_add(request, app):
         try:
             result = sensitive_words_add(app=app, actor=request.user, words=form.cleaned_data["words"])
         except WordListFull as error:
-            form.add_error("words", _full_message(error))
+            show_domain_error(request, error, form=form, field="words")
         else:
             messages.success(request, _added_message(result))
             return redirect(_page_url(app))
@@ -136,7 +129,7 @@ def words_import(request, app):
             result = sensitive_words_import(app=app, actor=request.user, words=form.cleaned_data["words"],
                                             filename=form.cleaned_data["file"].name)
         except WordListFull as error:
-            form.add_error("file", _full_message(error))
+            show_domain_error(request, error, form=form, field="file")
         else:
             messages.success(request, _("Imported %(name)s: %(result)s") % {
                 "name": form.cleaned_data["file"].name, "result": _added_message(result)})

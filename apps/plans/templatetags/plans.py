@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from apps.plans.selectors import Entitlements, app_entitlements, quota_rows
+from apps.plans.entitlements import Entitlements, Quota, quota_rows
 
 register = template.Library()
 
@@ -9,15 +9,18 @@ register = template.Library()
 @register.filter
 def quota_value(value) -> str:
     """A quota for people: thousands separators, None is "Unlimited"."""
+    if isinstance(value, Quota):
+        value = value.value
     if value is None:
         return _("Unlimited")
     return f"{value:,}"
 
 
 @register.inclusion_tag("plans/_entitlements_card.html", takes_context=True)
-def entitlements_card(context, app, entitlements: Entitlements | None = None):
-    """The app's plan, its add-ons in service and each quota's effective value (SPEC §5, §6)."""
-    ent = entitlements or app_entitlements(app=app)
+def entitlements_card(context, app, entitlements: Entitlements):
+    """The app's plan, its add-ons in service and each quota's effective value (SPEC §5, §6). The page passes
+    ``entitlements`` (orders.entitlements.app_entitlements): the catalog does not read orders."""
+    ent = entitlements
     return {
         "app": app,
         "entitlements": ent,
