@@ -205,6 +205,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = BUSINESS_TIME_ZONE
 CELERY_ENABLE_UTC = True
+# Every task has a time limit (prefork pool): the soft one raises SoftTimeLimitExceeded inside the task so it
+# can stop cleanly, the hard one kills the child. Tasks that need more or less set their own (see tasks.py).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 ORDER_ACTIVATION_INTERVAL_SECONDS = env.float("ORDER_ACTIVATION_INTERVAL_SECONDS", default=15.0)
 CELERY_BEAT_SCHEDULE = {
