@@ -14,7 +14,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from apps.push import pfx
+
 MAX_UPLOAD_BYTES = 64 * 1024
+# Key-derivation rounds a .p12 may ask for: per derivation, and over the MAC and every bag together. Keychain
+# Access and OpenSSL 3 write 2,048 per derivation; 200,000 PBKDF2 rounds cost about 0.1 s here.
+P12_MAX_ROUNDS = 200_000
+P12_MAX_TOTAL_ROUNDS = 400_000
 
 
 def read_upload(upload) -> bytes:
@@ -39,8 +45,28 @@ def _looks_like_pkcs12(data: bytes) -> bool:
     return data[offset:offset + 3] == b"\x02\x01\x03"
 
 
+def check_p12_rounds(data: bytes) -> None:
+    """Refuse a .p12 whose key derivations would cost more than P12_MAX_ROUNDS (each) or
+    P12_MAX_TOTAL_ROUNDS (together), reading the counts from the DER before anything is derived."""
+    try:
+        rounds = pfx.derivation_rounds(data)
+    except pfx.NotDer as exc:
+        raise ValidationError(
+            _("This is not a .p12 certificate. Export the push certificate from Keychain Access as .p12."),
+            code="not_p12",
+        ) from exc
+    if rounds and (max(rounds) > P12_MAX_ROUNDS or sum(rounds) > P12_MAX_TOTAL_ROUNDS):
+        raise ValidationError(
+            _("This .p12 file asks for more than %(max)s key-derivation rounds, which the console does not accept. "
+              "Export it again with the default settings of Keychain Access or OpenSSL."),
+            code="too_many_rounds", params={"max": f"{P12_MAX_ROUNDS:,}"},
+        )
+
+
 def read_p12(data: bytes, password: str) -> dt.datetime:
-    """Open an APNs .p12 certificate with its password; returns the certificate's expiry (UTC)."""
+    """Open an APNs .p12 certificate with its password; returns the certificate's expiry (UTC). The file's
+    key-derivation cost is checked first."""
+    check_p12_rounds(data)
     attempts = [password.encode("utf-8")] if password else [None, b""]
     loaded = None
     for attempt in attempts:
