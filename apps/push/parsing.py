@@ -5,6 +5,7 @@ Each reader takes the bytes (already size-checked) and returns what the console 
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -120,6 +121,8 @@ class ServiceAccount:
 
 
 FCM_REQUIRED = ("type", "project_id", "private_key", "client_email")
+# Google Cloud project IDs: lowercase letters, digits and hyphens, older ones domain-scoped ("example.com:chat").
+PROJECT_ID = re.compile(r"[a-z0-9][a-z0-9.:-]{0,127}", re.ASCII)
 
 
 def read_service_account(data: bytes) -> ServiceAccount:
@@ -129,6 +132,9 @@ def read_service_account(data: bytes) -> ServiceAccount:
     except (UnicodeDecodeError, ValueError) as exc:
         raise ValidationError(_("This file is not JSON. Upload the service account key file from Firebase."),
                               code="not_json") from exc
+    except RecursionError as exc:  # thousands of nested brackets: no key file looks like that
+        raise ValidationError(_("The JSON file is nested too deeply to be a service account key."),
+                              code="too_deep") from exc
     if not isinstance(document, dict):
         raise ValidationError(_("The JSON file is not a service account key."), code="not_object")
     missing = [name for name in FCM_REQUIRED if not isinstance(document.get(name), str) or not document[name]]
@@ -141,6 +147,8 @@ def read_service_account(data: bytes) -> ServiceAccount:
             _('The file\'s "type" is "%(type)s", not "service_account".'), code="wrong_type",
             params={"type": document["type"][:40]},
         )
+    if not PROJECT_ID.fullmatch(document["project_id"]):
+        raise ValidationError(_('The file\'s "project_id" is not a Firebase project ID.'), code="bad_project")
     try:
         load_pem_private_key(document["private_key"].encode("utf-8"), password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
@@ -149,5 +157,5 @@ def read_service_account(data: bytes) -> ServiceAccount:
         validate_email(document["client_email"])
     except ValidationError as exc:
         raise ValidationError(_('The file\'s "client_email" is not an email address.'), code="bad_email") from exc
-    return ServiceAccount(text=data.decode("utf-8"), project_id=document["project_id"][:128],
+    return ServiceAccount(text=data.decode("utf-8"), project_id=document["project_id"],
                           client_email=document["client_email"])
