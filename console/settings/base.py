@@ -142,7 +142,13 @@ AXES_RESET_ON_SUCCESS = True
 # The lock lasts 30 minutes from the 5th failure; attempts while locked do not restart it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+# The lockout counts the client's address as console.net.client_ip sees it (TRUSTED_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "console.net.client_ip"
 AXES_VERBOSE = False
+
+# Proxies (IP addresses or CIDRs, comma-separated) whose X-Forwarded-For is believed; empty: none, the
+# connection's address is the client. Set it to the TLS proxy in front of the console (e.g. 10.0.0.5/32).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
