@@ -218,7 +218,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 ORDER_ACTIVATION_INTERVAL_SECONDS = env.float("ORDER_ACTIVATION_INTERVAL_SECONDS", default=15.0)
+# Beat fires a heartbeat task this often; /healthz answers 503 when the last one is older than two intervals.
+BEAT_HEARTBEAT_SECONDS = env.float("BEAT_HEARTBEAT_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
+    "beat-heartbeat": {
+        "task": "console.tasks.beat_heartbeat",
+        "schedule": BEAT_HEARTBEAT_SECONDS,
+    },
     # Scans for provisioning orders whose delay has passed (never an ETA task per order).
     "activate-due-orders": {
         "task": "orders.tasks.activate_due_orders",

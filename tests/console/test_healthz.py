@@ -1,6 +1,15 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from console.celery import app as celery_app
+from console.heartbeat import heartbeat_record
+
+
+@pytest.fixture(autouse=True)
+def _beat_alive(db):
+    heartbeat_record()
 
 
 @pytest.mark.django_db
@@ -63,3 +72,36 @@ def test_staff_see_the_detail_from_anywhere(client, monkeypatch, settings):
     _broker_down(monkeypatch)
     body = client.get("/healthz", REMOTE_ADDR="203.0.113.9").json()
     assert body["status"] == "error" and body["broker"]["ok"] is False and body["broker"]["detail"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_last_beat_tick_is_older_than_two_intervals(client, settings):
+    settings.BEAT_HEARTBEAT_SECONDS = 30
+    heartbeat_record(now=timezone.now() - dt.timedelta(seconds=55))
+    assert client.get("/healthz").status_code == 200
+    heartbeat_record(now=timezone.now() - dt.timedelta(seconds=61))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["beat"]["ok"] is False and "last beat tick" in response.json()["beat"]["detail"]
+    assert response.json()["database"]["ok"] is True and response.json()["broker"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_beat_never_ticked(client):
+    from console.models import BeatHeartbeat
+
+    BeatHeartbeat.objects.all().delete()
+    response = client.get("/healthz", REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 503 and response.json() == {"status": "error"}
+
+
+@pytest.mark.django_db
+def test_the_heartbeat_task_records_the_tick_and_is_on_the_beat_schedule(settings):
+    from console.models import BeatHeartbeat
+    from console.tasks import beat_heartbeat
+
+    BeatHeartbeat.objects.all().delete()
+    beat_heartbeat.apply()
+    assert (timezone.now() - BeatHeartbeat.objects.get().ticked_at).total_seconds() < 5
+    schedule = settings.CELERY_BEAT_SCHEDULE["beat-heartbeat"]
+    assert schedule["task"] == beat_heartbeat.name and schedule["schedule"] == settings.BEAT_HEARTBEAT_SECONDS
