@@ -19,6 +19,7 @@ from apps.callbacks import guard, sender
 from apps.callbacks.exceptions import CallbackRulesFull, TestEventNotQueued, TestEventTooSoon
 from apps.callbacks.models import WAIT_MS_DEFAULT, CallbackDelivery, CallbackRule
 from apps.plans.models import CatalogSettings
+from orders.entitlements import require_feature
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def callback_rule_create(
     The app row is locked, so two concurrent creates cannot both pass ``callback_rules_max``; the unique
     constraint backs the name check. The URL passes the SSRF guard (ValidationError on "url" otherwise),
     resolved before the lock is taken so a slow DNS answer does not hold it."""
+    require_feature(app=app, code="callbacks")
     fields = _normalised({"name": name, "kind": kind, "url": url, "chat_types": chat_types,
                           "message_types": message_types, "enabled": enabled, "wait_ms": wait_ms,
                           "on_failure": on_failure})
@@ -94,6 +96,7 @@ def callback_rule_update(*, rule: CallbackRule, actor, **changes) -> tuple[Callb
     """Change a rule's settings (not its secret). Returns (rule, changed); no change writes no audit entry.
     A changed URL passes the SSRF guard again; an unchanged one is not re-resolved, so a rule whose host
     went away can still be edited or turned off."""
+    require_feature(app=rule.app, code="callbacks")
     unknown = set(changes) - set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"callback_rule_update() cannot change {', '.join(sorted(unknown))}")
@@ -124,6 +127,7 @@ def callback_rule_update(*, rule: CallbackRule, actor, **changes) -> tuple[Callb
 @transaction.atomic
 def callback_rule_delete(*, rule: CallbackRule, actor) -> bool:
     """Remove a rule and its delivery log. False (and nothing written) when it was already gone."""
+    require_feature(app=rule.app, code="callbacks")
     deleted, _by_model = CallbackRule.objects.filter(pk=rule.pk).delete()
     if not deleted:
         return False
@@ -135,6 +139,7 @@ def callback_rule_delete(*, rule: CallbackRule, actor) -> bool:
 @transaction.atomic
 def callback_secret_rotate(*, rule: CallbackRule, actor) -> tuple[CallbackRule, str]:
     """Replace the rule's secret; the old one stops signing at once. Returns (rule, new secret)."""
+    require_feature(app=rule.app, code="callbacks")
     rule = CallbackRule.objects.select_for_update().select_related("app__organization").get(pk=rule.pk)
     secret = new_secret()
     rule.secret = secret
@@ -168,6 +173,7 @@ def callback_test_send(*, rule: CallbackRule, actor, now: dt.datetime | None = N
     The event is handed to the broker inside the request, and only once the broker took it is the audit entry
     written; when the broker is unreachable the slot is given back and TestEventNotQueued says so, so nothing
     claims a test that will never run."""
+    require_feature(app=rule.app, code="callbacks")
     now = now or timezone.now()
     since = now - dt.timedelta(seconds=TEST_EVENT_INTERVAL_SECONDS)
     free = Q(test_queued_at__isnull=True) | Q(test_queued_at__lte=since)

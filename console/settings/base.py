@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "console.middleware.RejectNulInPathMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "console.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "console.urls"
