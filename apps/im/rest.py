@@ -136,6 +136,7 @@ def route(path: str, **methods):
                 started=started,
             )
 
+    dispatch.rest_methods = tuple(methods)  # the REST walker (tests/quality) calls each of them
     return dispatch
 
 
