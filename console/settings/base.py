@@ -177,6 +177,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = BUSINESS_TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["apps.im.callback_tasks"]
 ORDER_ACTIVATION_INTERVAL_SECONDS = env.float("ORDER_ACTIVATION_INTERVAL_SECONDS", default=15.0)
 CELERY_BEAT_SCHEDULE = {
     # Scans for provisioning orders whose delay has passed (never an ETA task per order).
