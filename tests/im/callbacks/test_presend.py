@@ -147,3 +147,12 @@ def test_a_rule_change_takes_effect_at_once(app, receiver):
     callback_rule_update(rule=rule, actor=None, enabled=False)
     assert presend_verdict(app=app, message=message()).allowed
     assert len(receiver.received) == 1
+
+
+def test_a_server_dribbling_its_status_line_and_headers_is_cut_at_the_wait_time(app, receiver):
+    make_rule(app, receiver, wait_ms=2500, on_failure="block")
+    receiver.answer(Answer(body=b'{"valid":true}', trickle="all"))
+    started = time.monotonic()
+    verdict = presend_verdict(app=app, message=message())
+    assert 2.4 < time.monotonic() - started < 3.2
+    assert (verdict.allowed, verdict.reason) == (False, REASON_FAILED)
