@@ -21,4 +21,6 @@ urlpatterns = [
     path("plans/", include("apps.plans.urls")),
     path("o/<slug:org_name>/", include(org_patterns)),
     path("admin/", admin.site.urls),
+    # The IM REST service (SPEC §11): JSON only, its own error envelope, no session or CSRF.
+    path("rest/", include("apps.im.urls")),
 ]

@@ -107,6 +107,7 @@ def _ensure_catalog() -> None:
 
     if not Plan.objects.exists():
         importlib.import_module("apps.plans.migrations.0002_seed_catalog").seed(django_apps, None)
+        importlib.import_module("apps.plans.migrations.0003_im_users_quota").seed(django_apps, None)
     if not DataCenter.objects.exists():
         importlib.import_module("apps.applications.migrations.0002_seed_data_centers").seed(django_apps, None)
 

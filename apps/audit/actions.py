@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "member.role_changed": _("Member role changed"),
     "feature.enable": _("Feature enabled"),
     "recall.update": _("Message recall settings changed"),
+    "im.settings_update": _("IM service settings changed"),
     "sensitive_words.settings_update": _("Sensitive word settings changed"),
     "sensitive_words.add": _("Sensitive words added"),
     "sensitive_words.import": _("Sensitive words imported"),
@@ -64,6 +65,7 @@ SENTENCES = {
     "member.removed": _("%(email)s (%(role)s) removed"),
     "member.role_changed": _("%(email)s: %(from)s → %(to)s"),
     "recall.update": _("Client recall %(client)s s, REST recall %(rest)s s"),
+    "im.settings_update": _("Token validity %(token_ttl_seconds)s s, user registration %(registration)s"),
     "sensitive_words.settings_update": _("Filter %(enabled)s, action %(mode)s, ignore case %(ignore_case)s"),
     "sensitive_words.add": _("Words added: %(count)s (%(skipped)s skipped as already in the list)"),
     "sensitive_words.import": _(
@@ -100,6 +102,7 @@ VALUE_LABELS = {
     "ignore_case": {"on": _("on"), "off": _("off")},
     "mode": {"block": _("block at sender"), "replace": _("replace with *** for receivers")},
     "kind": {"pre_send": _("pre-send"), "post_send": _("post-send")},
+    "registration": {"authorized": _("authorized"), "open": _("open")},
 }
 
 

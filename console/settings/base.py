@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.sensitive_words",
     "apps.push",
     "apps.callbacks",
+    "apps.im",
     "orders",
     "billing",
 ]
@@ -220,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": ORDER_ACTIVATION_INTERVAL_SECONDS,
     },
     # Every day at 00:10 business time; from the 5th on it bills each (org, month) not yet billed.
+    # IM messages older than their app's message-storage days (SPEC §11).
+    "purge-expired-im-messages": {
+        "task": "apps.im.tasks.purge_expired_messages",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "bill-due-months": {
         "task": "billing.tasks.bill_due_months",
         "schedule": crontab(minute=10, hour=0),

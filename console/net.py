@@ -1,0 +1,2 @@
+def client_ip(request) -> str:
+    return request.META["REMOTE_ADDR"]
