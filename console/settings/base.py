@@ -4,16 +4,45 @@ With no environment at all the console runs embedded: SQLite in var/ and a Celer
 filesystem (kombu's ``filesystem://`` transport), so nothing but Python is needed.
 """
 
+import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(environ.Env().str("CONSOLE_VAR_DIR", default=str(BASE_DIR / "var")))
 
-env = environ.Env()
+class NonEmptyEnviron(Mapping):
+    """The process environment without its empty variables: ``NAME=`` (as a ``.env`` file writes an unfilled
+    line) means "unset", so the setting keeps its default instead of becoming an empty string."""
+
+    def __init__(self, environ_: Mapping[str, str]):
+        self._environ = environ_
+
+    def __getitem__(self, name: str) -> str:
+        value = self._environ[name]
+        if value == "":
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, value in self._environ.items() if value != "")
+
+    def __len__(self) -> int:
+        return sum(1 for _name in self)
+
+
+def settings_env() -> environ.Env:
+    """The one reader of environment variables for settings: django-environ over NonEmptyEnviron."""
+    reader = environ.Env()
+    reader.ENVIRON = NonEmptyEnviron(os.environ)
+    return reader
+
+
+env = settings_env()
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env.str("CONSOLE_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -177,7 +206,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = BUSINESS_TIME_ZONE
 CELERY_ENABLE_UTC = True
+# Every task has a time limit (prefork pool): the soft one raises SoftTimeLimitExceeded inside the task so it
+# can stop cleanly, the hard one kills the child. Tasks that need more or less set their own (see tasks.py).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["apps.im.callback_tasks"]
 ORDER_ACTIVATION_INTERVAL_SECONDS = env.float("ORDER_ACTIVATION_INTERVAL_SECONDS", default=15.0)
 CELERY_BEAT_SCHEDULE = {
     # Scans for provisioning orders whose delay has passed (never an ETA task per order).

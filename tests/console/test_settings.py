@@ -57,3 +57,20 @@ def test_production_settings_pass_check_deploy_at_warning_level():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_empty_environment_variables_mean_unset():
+    # A .env file with unfilled lines exports NAME= : each must keep the embedded default, not become "".
+    names = ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "LOG_LEVEL", "ORDER_ACTIVATION_INTERVAL_SECONDS",
+             "DJANGO_ALLOWED_HOSTS", "CONSOLE_VAR_DIR")
+    empty = dict.fromkeys(names, "")
+    result = run_django(
+        "console.settings.local",
+        "from console.celery import app; "
+        "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL, app.connection().transport_cls, "
+        "settings.LOGGING['root']['level'], settings.ORDER_ACTIVATION_INTERVAL_SECONDS, settings.ALLOWED_HOSTS[0])",
+        empty,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "filesystem", "INFO", "15.0",
+                                     "localhost"]
