@@ -11,7 +11,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.applications.models import App
-from apps.im import gate, hooks
+from apps.im import gate
 from apps.im.errors import (
     AppNotFound,
     ForbiddenOp,
@@ -21,6 +21,7 @@ from apps.im.errors import (
     Unauthorized,
     error_response,
 )
+from apps.im.ratelimit import check_rate
 from apps.im.services.auth import Principal, principal_for
 from apps.ipwhitelist.networks import InvalidEntry
 from apps.ipwhitelist.selectors import ip_allowed
@@ -88,10 +89,10 @@ def _check_rate(app) -> None:
     limit = gate.quota(app=app, code="rest_rate")
     if limit is None:
         return
-    decision = hooks.check_rate(app_id=app.pk, limit=limit)
+    decision = check_rate(app_id=app.pk, limit=limit)
     if not decision.allowed:
-        retry_after = max(1, int(decision.retry_after + 0.999))
-        raise ReachLimit("This request has reached api limit", headers={"Retry-After": str(retry_after)})
+        raise ReachLimit("This request has reached api limit",
+                         headers={"Retry-After": str(max(1, decision.retry_after))})
 
 
 def _json_body(request):

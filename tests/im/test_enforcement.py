@@ -172,3 +172,14 @@ def test_groups_per_user_cap(admin, im_app):
     ImGroupMember.objects.bulk_create([ImGroupMember(group=g, user=joiner) for g in groups[:100]])
     refused = admin.post(f"/chatgroups/{groups[100].group_id}/users/joiner")
     assert refused.status_code == 403 and "too many groups" in refused.json()["error_description"]
+
+
+def test_calls_beyond_the_rest_rate_answer_429_with_retry_after(admin):
+    from apps.plans.models import PlanFeature
+
+    PlanFeature.objects.filter(plan__code="free", feature__code="rest_rate").update(quota=3)
+    statuses = [admin.get("/users") for _ in range(10)]
+    refused = [response for response in statuses if response.status_code == 429]
+    assert len(refused) >= 4
+    assert refused[0].json()["error"] == "reach_limit" and refused[0].headers["Retry-After"] == "1"
+    assert all(response.status_code in (200, 429) for response in statuses)
