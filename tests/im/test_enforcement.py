@@ -183,3 +183,36 @@ def test_calls_beyond_the_rest_rate_answer_429_with_retry_after(admin):
     assert len(refused) >= 4
     assert refused[0].json()["error"] == "reach_limit" and refused[0].headers["Retry-After"] == "1"
     assert all(response.status_code in (200, 429) for response in statuses)
+
+
+@pytest.fixture
+def receiver(settings):
+    from apps.im import callback_rules
+    from tests.im.receiver import start_receiver, stop_receiver
+
+    settings.CALLBACKS_ALLOW_PRIVATE_TARGETS = True
+    callback_rules.forget_all()
+    receiver, server = start_receiver()
+    yield receiver
+    stop_receiver(server)
+    callback_rules.forget_all()
+
+
+def test_a_pre_send_rule_answering_valid_false_blocks_the_rest_send(admin, console, im_app, receiver):
+    from tests.callbacks.factories import CallbackRuleFactory
+    from tests.im.receiver import Answer
+
+    app_on_plan(im_app, "pro")
+    CallbackRuleFactory(app=im_app, kind="pre_send", url=receiver.url(), chat_types=["chat"], message_types=["txt"])
+    assert send(admin, "hello").status_code == 200  # callbacks off: the rule is not asked
+    assert receiver.received == []
+    enable(console, im_app, "callbacks")
+    receiver.answer(Answer(body=b'{"valid":false,"code":"no ads"}'))
+    ImMessage.objects.all().delete()
+    blocked = send(admin, "buy now")
+    assert blocked.status_code == 403 and "no ads" in blocked.json()["error_description"]
+    assert not ImMessage.objects.exists()
+    assert b"buy now" in receiver.received[-1].body
+    receiver.answer(Answer(body=b'{"valid":true}'))
+    assert send(admin, "hello again").status_code == 200
+    assert ImMessage.objects.count() == 1
