@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from apps.applications.models import App
 from apps.im import gate
+from apps.im.appcache import cached_app
 from apps.im.errors import (
     AppNotFound,
     ForbiddenOp,
@@ -62,10 +63,12 @@ class Call:
 
 
 def _app(org_name: str, app_name: str) -> App:
-    app = (
-        App.objects.select_related("organization")
+    app = cached_app(
+        org_name,
+        app_name,
+        lambda: App.objects.select_related("organization")
         .filter(organization__name=org_name, name=app_name, status=App.Status.ACTIVE)
-        .first()
+        .first(),
     )
     if app is None:
         raise AppNotFound(
