@@ -48,7 +48,8 @@ def test_ip_whitelist_applies_only_when_on_and_non_empty_and_agrees_with_the_che
     assert admin.get("/users").status_code == 200  # entries, but the feature is off: not applied
     enable(console, im_app, "ip_whitelist")
     refused = admin.get("/users")
-    assert refused.status_code == 403 and refused.json()["error"] == "forbidden_ip"
+    assert refused.status_code == 403 and refused.json()["error"] == "forbidden_op"
+    assert refused.json()["error_description"] == "the IP address is not in the app's REST whitelist"
     assert admin.post("/token", token=None, json={"grant_type": "client_credentials"}).status_code == 403
     check = console.post(page("features:ip_whitelist_check", im_app), {"address": "127.0.0.1"})
     assert b"denied" in check.content.lower() or b"not allowed" in check.content.lower()
