@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.sensitive_words",
     "apps.push",
     "apps.callbacks",
+    "apps.im",
     "orders",
     "billing",
 ]
@@ -237,6 +238,8 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["apps.im.callback_tasks"]
 ORDER_ACTIVATION_INTERVAL_SECONDS = env.float("ORDER_ACTIVATION_INTERVAL_SECONDS", default=15.0)
 # Beat fires a heartbeat task this often; /healthz answers 503 when the last one is older than two intervals.
 BEAT_HEARTBEAT_SECONDS = env.float("BEAT_HEARTBEAT_SECONDS", default=30.0)
@@ -251,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": ORDER_ACTIVATION_INTERVAL_SECONDS,
     },
     # Every day at 00:10 business time; from the 5th on it bills each (org, month) not yet billed.
+    # IM messages older than their app's message-storage days (SPEC §11).
+    "purge-expired-im-messages": {
+        "task": "apps.im.tasks.purge_expired_messages",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "bill-due-months": {
         "task": "billing.tasks.bill_due_months",
         "schedule": crontab(minute=10, hour=0),
