@@ -90,7 +90,7 @@ def _order_url_maker(org_name: str):
 def bill_detail(request, org_name: str, year: int, month: int):
     try:
         first = dt.date(year, month, 1)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:  # month 13, or a year of 30 digits
         raise Http404("No such month.") from error
     bill = get_object_or_404(request.organization.bills, month=first)
     page = Paginator(selectors.bill_line_list(bill=bill), BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))

@@ -11,14 +11,16 @@ from tests.orders.factories import OrderFactory, add_addon_line
 
 pytestmark = pytest.mark.django_db
 
-QUOTAS = ["group_members", "user_groups", "message_storage", "rest_rate"]
+QUOTAS = ["group_members", "user_groups", "message_storage", "rest_rate", "im_users"]
 SWITCHES = ["recall", "push", "ip_whitelist", "sensitive_words", "callbacks"]
 
 PLAN_VALUES = {
-    "free": {"group_members": 100, "user_groups": 100, "message_storage": 3, "rest_rate": 100},
-    "pro": {"group_members": 300, "user_groups": 600, "message_storage": 7, "rest_rate": 100},
-    "flagship": {"group_members": 3000, "user_groups": None, "message_storage": 90, "rest_rate": 100},
-    "premium": {"group_members": 8000, "user_groups": None, "message_storage": 180, "rest_rate": 100},
+    "free": {"group_members": 100, "user_groups": 100, "message_storage": 3, "rest_rate": 100, "im_users": 100},
+    "pro": {"group_members": 300, "user_groups": 600, "message_storage": 7, "rest_rate": 100, "im_users": None},
+    "flagship": {"group_members": 3000, "user_groups": None, "message_storage": 90, "rest_rate": 100,
+                 "im_users": None},
+    "premium": {"group_members": 8000, "user_groups": None, "message_storage": 180, "rest_rate": 100,
+                "im_users": None},
 }
 PLAN_SWITCHES = {
     "free": {"recall": True, "push": True, "ip_whitelist": True, "sensitive_words": False, "callbacks": False},
