@@ -6,3 +6,6 @@ class ImConfig(AppConfig):
     name = "apps.im"
     label = "im"
     verbose_name = _("IM REST service")
+    # seed_demo calls this with the demo organization, in the order of demo_step (its dependencies first).
+    demo_seed = "apps.im.demo.seed"
+    demo_step = 60
