@@ -16,6 +16,8 @@ register_actions(
         "im.user_deleted": _("IM user deleted"),
         "im.user_token_issued": _("IM user token issued"),
         "im.test_message_sent": _("Test message sent"),
+        "im.group_member_removed": _("IM group member removed"),
+        "im.group_deleted": _("IM group deleted"),
     },
     sentences={
         "im.settings_update": _("Token validity %(token_ttl_seconds)s s, user registration %(registration)s"),
@@ -27,6 +29,8 @@ register_actions(
         "im.user_deleted": _("IM user %(username)s deleted"),
         "im.user_token_issued": _("A user token valid for %(expires_in)s s was issued to IM user %(username)s"),
         "im.test_message_sent": _("Test message from IM user %(username)s to %(receiver)s (%(chat_type)s)"),
+        "im.group_member_removed": _("IM user %(username)s removed from group %(group_id)s"),
+        "im.group_deleted": _("IM group %(name)s (%(group_id)s) deleted"),
     },
     value_labels={"registration": {"authorized": _("authorized"), "open": _("open")}},
 )

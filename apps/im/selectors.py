@@ -51,3 +51,35 @@ def im_user_deletion_impact(*, user) -> dict[str, int]:
         "messages": ImMessage.objects.filter(app_id=user.app_id, chat_type=ImMessage.ChatType.CHAT)
         .filter(Q(from_user=user.username) | Q(to=user.username)).count(),
     }
+
+
+def im_groups_console_page(*, app, query: str = "", after: int | None = None, size: int = CONSOLE_PAGE_SIZE):
+    """A page of the app's groups, newest last (keyset on id), searched by group ID (exact) or name prefix,
+    each with its owner and member count. Returns (groups, next_after)."""
+    from django.db.models import Count, Q
+
+    from apps.im.models import ImGroup
+
+    rows = ImGroup.objects.filter(app=app).select_related("owner").order_by("id")
+    query = (query or "").strip()
+    if query:
+        rows = rows.filter(Q(group_id=query) | Q(name__istartswith=query))
+    if after:
+        rows = rows.filter(id__gt=after)
+    page = list(rows.annotate(member_count=Count("memberships"))[: size + 1])
+    more = len(page) > size
+    page = page[:size]
+    return page, (page[-1].pk if more else None)
+
+
+def im_group_members_console_page(*, group, after: int | None = None, size: int = 50):
+    """A page of a group's members (the owner first, then by join order; keyset on the membership id)."""
+    from apps.im.models import ImGroupMember
+
+    rows = ImGroupMember.objects.filter(group=group).select_related("user").order_by("id")
+    if after:
+        rows = rows.filter(id__gt=after)
+    page = list(rows[: size + 1])
+    more = len(page) > size
+    page = page[:size]
+    return page, (page[-1].pk if more else None)

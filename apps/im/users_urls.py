@@ -1,5 +1,6 @@
 from django.urls import path
 
+from apps.im import groups_views as group_views
 from apps.im import users_views as views
 
 base = "apps/<slug:app_name>/im-users/"
@@ -14,4 +15,14 @@ urlpatterns = [
     path(base + "<str:username>/password/", views.user_password, name="user_password"),
     path(base + "<str:username>/delete/", views.user_delete, name="user_delete"),
     path(base + "<str:username>/token/", views.user_token, name="user_token"),
+]
+
+groups = "apps/<slug:app_name>/im-groups/"
+
+urlpatterns += [
+    path(groups, group_views.group_list, name="groups"),
+    path(groups + "<str:group_id>/", group_views.group_detail, name="group_detail"),
+    path(groups + "<str:group_id>/delete/", group_views.group_delete, name="group_delete"),
+    path(groups + "<str:group_id>/members/<str:username>/remove/", group_views.group_member_remove,
+         name="group_member_remove"),
 ]

@@ -72,3 +72,24 @@ def console_test_message(*, app, actor, sender: str, chat_type: str, to: str, te
               detail={"username": sender_user.username, "receiver": to, "chat_type": chat_type,
                       "msg_ids": sorted(sent.values())})
     return rows
+
+
+@transaction.atomic
+def console_group_member_remove(*, app, actor, group_id: str, username: str) -> ImUser:
+    from apps.im.services import groups
+
+    user = groups.group_member_remove(app=app, group_id=group_id, username=username)
+    audit_app(app=app, actor=actor, action="im.group_member_removed",
+              summary=f"IM user {user.username} removed from group {group_id}",
+              detail={"username": user.username, "group_id": group_id})
+    return user
+
+
+@transaction.atomic
+def console_group_delete(*, app, actor, group_id: str):
+    from apps.im.services import groups
+
+    group = groups.group_delete(app=app, group_id=group_id)
+    audit_app(app=app, actor=actor, action="im.group_deleted", summary=f"IM group {group_id} deleted",
+              detail={"group_id": group_id, "name": group.name})
+    return group
