@@ -44,13 +44,15 @@ def test_list_search_by_name_prefix_or_id_with_owner_and_member_count(owner_clie
 def test_keyset_pages_and_constant_queries(owner_client, app):
     for i in range(3):
         make(app, f"g{i}")
+    owner_client.get(url("groups", app))  # counted warm: the console caches membership and plan lookups
     with CaptureQueriesContext(connection) as few:
         owner_client.get(url("groups", app))
     users.users_register(app=app, entries=[{"username": f"o{i}", "password": "x"} for i in range(20)])
     created = [make(app, f"h{i}", owner=f"o{i}", members=()) for i in range(20)]
+    owner_client.get(url("groups", app))
     with CaptureQueriesContext(connection) as many:
         first = owner_client.get(url("groups", app))
-    assert len(few) == len(many)
+    assert len(few) == len(many) <= 10
     assert first.context["next_after"] == created[16].pk
     second = owner_client.get(url("groups", app), {"after": str(created[16].pk)})
     assert [g.pk for g in second.context["rows"]] == [g.pk for g in created[17:]]
