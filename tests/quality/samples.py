@@ -49,6 +49,31 @@ def _app(o: OrgWorld) -> dict:
     return {"app_name": o.app.name}
 
 
+def _im_user(o: OrgWorld) -> dict:
+    """The world's app and its sample IM user (registered through the REST service on first use)."""
+    from apps.im.models import ImUser
+    from apps.im.services.users import users_register
+
+    if not ImUser.objects.filter(app=o.app, username="sample-user").exists():
+        users_register(app=o.app, entries={"username": "sample-user", "password": "secret1"})
+    return {**_app(o), "username": "sample-user"}
+
+
+def _im_group(o: OrgWorld) -> dict:
+    """The world's app and its sample group, owned by the sample IM user, with member "sample-member"."""
+    from apps.im.models import ImGroup
+    from apps.im.services.groups import group_create
+    from apps.im.services.users import users_register
+
+    kwargs = _im_user(o)
+    group = ImGroup.objects.filter(app=o.app, name="sample-group").first()
+    if group is None:
+        users_register(app=o.app, entries={"username": "sample-member", "password": "secret1"})
+        group = group_create(app=o.app, data={"groupname": "sample-group", "owner": "sample-user",
+                                              "members": ["sample-member"], "maxusers": 10, "public": True})
+    return {"app_name": kwargs["app_name"], "group_id": group.group_id}
+
+
 def _reset_link(o: OrgWorld) -> dict:
     return {"uidb64": urlsafe_base64_encode(force_bytes(o.owner.pk)),
             "token": default_token_generator.make_token(o.owner)}
@@ -256,6 +281,37 @@ SAMPLES: dict[str, Sample] = {
         writes=frozenset({"im.ServiceSettings", AUDIT}),
         data=lambda o: {"token_ttl_value": "30", "token_ttl_unit": "days", "registration_mode": "open"},
     ),
+    "im_console:users": Sample(kwargs=_app, action=Action.CHANGE_APPS, query=("q", "after")),
+    "im_console:user_create": Sample(
+        kwargs=_app, action=Action.CHANGE_APPS, methods=("POST",),
+        writes=frozenset({"im.ImUser", "im.UserCounter", AUDIT}),
+        data=lambda o: {"username": "walker", "password": "secret1", "nickname": "W"},
+    ),
+    "im_console:test_message": Sample(
+        kwargs=lambda o: {k: v for k, v in _im_user(o).items() if k != "username"},
+        action=Action.CHANGE_APPS, methods=("POST",), writes=frozenset({"im.ImMessage", AUDIT}),
+        data=lambda o: {"sender": "sample-user", "chat_type": "chat", "to": "sample-user", "text": "hi"},
+    ),
+    "im_console:user_ban": Sample(kwargs=_im_user, action=Action.CHANGE_APPS, methods=("POST",),
+                                  writes=frozenset({AUDIT})),
+    "im_console:user_unban": Sample(kwargs=_im_user, action=Action.CHANGE_APPS, methods=("POST",),
+                                    writes=frozenset({AUDIT})),
+    "im_console:user_logout": Sample(kwargs=_im_user, action=Action.CHANGE_APPS, methods=("POST",),
+                                     writes=frozenset({AUDIT})),
+    "im_console:user_token": Sample(kwargs=_im_user, action=Action.CHANGE_APPS, methods=("POST",),
+                                    writes=frozenset({AUDIT})),
+    "im_console:user_password": Sample(kwargs=_im_user, action=Action.CHANGE_APPS, methods=("GET", "POST"),
+                                       writes=frozenset({AUDIT}), data=lambda o: {"newpassword": "n3w-secret"}),
+    "im_console:groups": Sample(kwargs=_app, action=Action.CHANGE_APPS, query=("q", "after")),
+    "im_console:group_detail": Sample(kwargs=_im_group, action=Action.CHANGE_APPS, query=("after",)),
+    "im_console:group_delete": Sample(kwargs=_im_group, action=Action.CHANGE_APPS, methods=("GET", "POST"),
+                                      writes=frozenset({"im.ImGroup", "im.ImGroupMember", AUDIT})),
+    "im_console:group_member_remove": Sample(
+        kwargs=lambda o: {**_im_group(o), "username": "sample-member"}, action=Action.CHANGE_APPS,
+        methods=("POST",), writes=frozenset({"im.ImGroupMember", AUDIT}),
+    ),
+    "im_console:user_delete": Sample(kwargs=_im_user, action=Action.CHANGE_APPS, methods=("GET", "POST"),
+                                     writes=frozenset({"im.ImUser", "im.UserCounter", AUDIT})),
 }
 
 # Not walked: the Django admin (staff only, its own login and permissions), Django's set_language view
