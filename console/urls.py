@@ -11,6 +11,7 @@ org_patterns = [
     path("", include("billing.urls")),
     path("", include("apps.accounts.member_urls")),
     path("", include("apps.audit.urls")),
+    path("", include("apps.im.console_urls")),
 ]
 
 urlpatterns = [

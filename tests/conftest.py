@@ -113,6 +113,16 @@ def _ensure_catalog() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_cached_rest_apps():
+    """The REST service caches apps per process; a flushed database brings back their names and ids."""
+    from apps.im.appcache import forget_all
+
+    forget_all()
+    yield
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
 def _seeded_catalog(request):
     names = set(request.fixturenames)
     if request.node.get_closest_marker("django_db"):

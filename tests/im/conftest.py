@@ -3,6 +3,7 @@
 import pytest
 import requests
 
+from apps.im import ratelimit
 from apps.sensitive_words.matcher import matchers
 from tests.accounts.factories import OrganizationFactory
 from tests.applications.factories import AppFactory
@@ -64,6 +65,14 @@ def _empty_matcher_cache():
     matchers.clear()
     yield
     matchers.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_windows():
+    """App ids come back after a flush: no test inherits another's calls in the current second."""
+    ratelimit.local_limiter.clear()
+    yield
+    ratelimit.local_limiter.clear()
 
 
 @pytest.fixture

@@ -372,3 +372,27 @@ def test_recall_while_the_feature_is_off_is_unopened(admin):
     response = admin.post("/messages/msg_recall", json={"msg_id": "1", "to": "user2", "chat_type": "chat"})
     body = assert_error(response, 403, "forbidden_op")
     assert body["error_description"] == "message recall service is unopened"
+
+
+def test_retention_purges_messages_older_than_the_plans_storage_days(admin, im_app):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.im.services.retention import messages_purge
+    from apps.im.tasks import purge_expired_messages
+    from tests.applications.factories import AppFactory
+    from tests.orders.factories import app_on_plan
+
+    pro_app = AppFactory()
+    app_on_plan(pro_app, "pro")  # 7 days; Free keeps 3
+    now = timezone.now()
+
+    def message(app, days_old, msg_id):
+        return ImMessage.objects.create(app=app, msg_id=msg_id, from_user="a", to="b", chat_type="chat",
+                                        msg_type="txt", body={"msg": "x"}, sent_at=now - dt.timedelta(days=days_old))
+
+    message(im_app, 2, "1"), message(im_app, 4, "2"), message(pro_app, 4, "3"), message(pro_app, 8, "4")
+    assert messages_purge(now=now) == 2
+    assert sorted(ImMessage.objects.values_list("msg_id", flat=True)) == ["1", "3"]
+    assert purge_expired_messages() == 0

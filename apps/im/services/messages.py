@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.features.selectors import recall_settings_for
-from apps.im import gate, hooks
+from apps.im import gate
 from apps.im.errors import ForbiddenOp, IllegalArgument, NotFound, TooLarge
 from apps.im.models import ImGroup, ImMessage
+from apps.im.postsend import schedule_postsend
+from apps.im.presend import presend_verdict
 from apps.im.types import OutgoingMessage
 from apps.sensitive_words.matcher import BLOCK, Outcome
 from apps.sensitive_words.selectors import message_check, sensitive_word_settings_for
@@ -98,29 +100,30 @@ def message_send(*, app, chat_type: str, data) -> dict[str, str]:
     delivered = _filtered(app, body, msg_type)
     now = timezone.now()
     timestamp_ms = int(now.timestamp() * 1000)
-    verdict = hooks.presend_verdict(
+    msg_ids = [new_msg_id() for _receiver in receivers]
+    # One pre-send verdict per request (the first receiver's id names it), not one HTTP call per receiver.
+    verdict = presend_verdict(
         app=app,
-        message=OutgoingMessage(msg_id="", from_user=sender, to=receivers, chat_type=chat_type, msg_type=msg_type,
-                                body=delivered, ext=ext, timestamp_ms=timestamp_ms,
+        message=OutgoingMessage(msg_id=msg_ids[0], from_user=sender, to=receivers, chat_type=chat_type,
+                                msg_type=msg_type, body=delivered, ext=ext, timestamp_ms=timestamp_ms,
                                 group_id=receivers[0] if chat_type == GROUPCHAT else None),
     )
     if not verdict.allowed:
         raise ForbiddenOp(f"the message was refused by the pre-send callback: {verdict.reason}".rstrip(": "),
                           error="message_blocked_by_callback")
     rows = [
-        ImMessage(app=app, msg_id=new_msg_id(), from_user=sender, to=receiver, chat_type=chat_type,
+        ImMessage(app=app, msg_id=msg_id, from_user=sender, to=receiver, chat_type=chat_type,
                   msg_type=msg_type, body=delivered, ext=ext, sent_at=now)
-        for receiver in receivers
+        for receiver, msg_id in zip(receivers, msg_ids, strict=True)
     ]
     with transaction.atomic():
         ImMessage.objects.bulk_create(rows)
-        for row in rows:
-            outgoing = OutgoingMessage(
+        for row in rows:  # each queues its deliveries for when this transaction commits
+            schedule_postsend(app=app, message=OutgoingMessage(
                 msg_id=row.msg_id, from_user=sender, to=(row.to,), chat_type=chat_type, msg_type=msg_type,
                 body=delivered, ext=ext, timestamp_ms=timestamp_ms,
                 group_id=row.to if chat_type == GROUPCHAT else None,
-            )
-            transaction.on_commit(lambda message=outgoing: hooks.schedule_postsend(app=app, message=message))
+            ))
     return {row.to: row.msg_id for row in rows}
 
 
