@@ -1,5 +1,6 @@
-"""Per-app values the REST request path reads on every call (entitlements, switched-on features, callback
-rules), cached in this process so a call does not repeat the same queries.
+"""Per-app values the send path reads on every message (the callback snapshot: whether callbacks apply and the
+enabled rules), cached in this process so a send does not repeat the same queries. The app row and its
+entitlements are cached by apps/im/appcache.py with the same rules.
 
 An entry is dropped at once, in this process, when the app, its orders, order lines, feature switches or
 callback rules change, and every entry when the plan catalog changes (signals; once more when the transaction
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
-TTL_SECONDS = 5.0
+TTL_SECONDS = 2.0  # as apps/im/appcache.py
 
 _lock = threading.Lock()
 _entries: dict[tuple[int, str], tuple[float, object]] = {}

@@ -1,19 +1,16 @@
 """The REST service's questions about plans and features, all answered by the one entitlement selector.
 
-Results are memoised on the ``app`` instance, which lives for one request, and kept per process for a few
-seconds by apps/im/app_state.py (dropped at once when the app's orders or feature switches change), so a
-call usually asks the database nothing.
+Results are memoised on the ``app`` instance, which lives for one request, so a request asks the database once.
 A switch feature applies when the plan includes it AND the console turned it on ("Enable for free")."""
 
 from apps.features.models import AppFeature
-from apps.im import app_state
 from apps.plans.selectors import Entitlements, app_entitlements
 
 
 def entitlements(*, app) -> Entitlements:
     cached = getattr(app, "_im_entitlements", None)
     if cached is None:
-        cached = app_state.cached(app.pk, "entitlements", lambda: app_entitlements(app=app))
+        cached = app_entitlements(app=app)
         app._im_entitlements = cached
     return cached
 
@@ -21,9 +18,9 @@ def entitlements(*, app) -> Entitlements:
 def _enabled_codes(app) -> frozenset[str]:
     cached = getattr(app, "_im_enabled_features", None)
     if cached is None:
-        cached = app_state.cached(app.pk, "enabled_features", lambda: frozenset(
+        cached = frozenset(
             AppFeature.objects.filter(app=app, enabled=True).values_list("feature__code", flat=True)
-        ))
+        )
         app._im_enabled_features = cached
     return cached
 
