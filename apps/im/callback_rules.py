@@ -57,3 +57,7 @@ def _load(app) -> Snapshot:
 
 def callback_snapshot(*, app) -> Snapshot:
     return app_state.cached(app.pk, "callback_snapshot", lambda: _load(app))
+
+
+def forget_all() -> None:
+    app_state.forget_all()

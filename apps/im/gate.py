@@ -4,7 +4,8 @@ Results are memoised on the ``app`` instance, which lives for one request, so a 
 A switch feature applies when the plan includes it AND the console turned it on ("Enable for free")."""
 
 from apps.features.models import AppFeature
-from apps.plans.selectors import Entitlements, app_entitlements
+from apps.plans.entitlements import Entitlements
+from orders.entitlements import app_entitlements
 
 
 def entitlements(*, app) -> Entitlements:
@@ -32,7 +33,7 @@ def feature_applies(*, app, code: str) -> bool:
 
 def quota(*, app, code: str) -> int | None:
     """The effective value of a quota feature; None is unlimited, a code the plan lacks is 0."""
-    return entitlements(app=app).quotas.get(code, 0)
+    return entitlements(app=app).quota(code).value
 
 
 def quota_allows(*, app, code: str, used: int, adding: int = 1) -> bool:

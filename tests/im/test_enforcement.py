@@ -59,9 +59,11 @@ def test_ip_whitelist_applies_only_when_on_and_non_empty_and_agrees_with_the_che
 
 
 def test_sensitive_words_block_then_replace_ignoring_case_only_when_in_plan_and_on(admin, console, im_app):
-    console.post(page("features:sensitive_words_add", im_app), {"words": "badword"})
+    # The word list is written with the feature in the plan (the entitlement gate refuses it on Free); what is
+    # checked here is that the REST send ignores it until the plan includes it AND it is switched on.
     assert send(admin, "a BADWORD here").status_code == 200  # Free: not in the plan, not applied
     app_on_plan(im_app, "pro")
+    assert console.post(page("features:sensitive_words_add", im_app), {"words": "badword"}).status_code == 302
     assert send(admin, "a BADWORD here").status_code == 200  # in the plan, but off
     enable(console, im_app, "sensitive_words")
     console.post(page("features:settings_sensitive_words", im_app),
