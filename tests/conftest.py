@@ -20,6 +20,17 @@ def _english_outside_requests():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached sessions, arrears flags and catalog rows of one test (whose rows are rolled back) never reach the
+    next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="acme")

@@ -1,7 +1,7 @@
 from celery import shared_task
 
+from apps.callbacks.delivery import callback_test_deliver
 from apps.callbacks.models import CallbackRule
-from apps.callbacks.services import callback_test_deliver
 
 
 # Two attempts of sender.TIMEOUT_SECONDS each plus the guard's DNS lookups fit well within 20 s.

@@ -13,6 +13,19 @@ WALKTHROUGH_APP = "chat-prod"
 LOCAL_ADDRESS = "127.0.0.1"
 
 
+def notes(organization) -> list[str]:
+    """What seed_demo prints for the README's REST walkthrough: chat-prod's REST base and credentials."""
+    app = organization.apps.filter(name=WALKTHROUGH_APP).select_related("organization").first()
+    if app is None:
+        return []
+    return [
+        f"IM REST API of {app.app_key} (base http://127.0.0.1:8000/rest/):",
+        f"  ORG_NAME={app.organization.name} APP_NAME={app.name}",
+        f"  CLIENT_ID={app.client_id}",
+        f"  CLIENT_SECRET={app.client_secret}",
+    ]
+
+
 def seed(organization):
     """Prepare chat-prod for the walkthrough; returns it (None when the demo org has no chat-prod)."""
     app = organization.apps.filter(name=WALKTHROUGH_APP).select_related("organization").first()

@@ -1,4 +1,5 @@
-"""The REST service's questions about plans and features, all answered by the one entitlement selector.
+"""The REST service's questions about plans and features, all answered by the entitlement gate
+(orders/entitlements.py).
 
 Results are memoised on the ``app`` instance, which lives for one request, so a request asks the database once.
 A switch feature applies when the plan includes it AND the console turned it on ("Enable for free")."""
@@ -37,5 +38,4 @@ def quota(*, app, code: str) -> int | None:
 
 
 def quota_allows(*, app, code: str, used: int, adding: int = 1) -> bool:
-    value = quota(app=app, code=code)
-    return value is None or used + adding <= value
+    return entitlements(app=app).quota(code).allows(used + adding)

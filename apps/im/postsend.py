@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.callbacks import guard, sender
+from apps.callbacks.delivery import _prune_deliveries
 from apps.callbacks.models import CallbackDelivery, CallbackRule
-from apps.callbacks.services import _prune_deliveries
 from apps.im.callback_rules import callback_snapshot
 from apps.im.types import OutgoingMessage
 

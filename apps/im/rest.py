@@ -7,6 +7,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -19,6 +20,7 @@ from apps.im.errors import (
     IllegalArgument,
     ImError,
     ReachLimit,
+    TooLarge,
     Unauthorized,
     error_response,
 )
@@ -85,7 +87,7 @@ def _check_whitelist(request, app) -> None:
     except InvalidEntry:
         allowed = False
     if not allowed:
-        raise ForbiddenOp("the IP address is not in the app's REST whitelist", error="forbidden_ip")
+        raise ForbiddenOp("the IP address is not in the app's REST whitelist")
 
 
 def _check_rate(app) -> None:
@@ -99,10 +101,14 @@ def _check_rate(app) -> None:
 
 
 def _json_body(request):
-    if not request.body:
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise TooLarge("Request Entity Too Large") from None
+    if not raw:
         return None
     try:
-        return json.loads(request.body)
+        return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise IllegalArgument("this is an invalid request: the body is not JSON") from None
 

@@ -37,6 +37,12 @@ def test_malformed_json_is_illegal_argument(admin):
     assert_error(response, 400, "illegal_argument")
 
 
+def test_a_body_over_the_upload_limit_is_413_not_500(admin):
+    response = admin.post("/users", data=b"[" + b" " * (3 * 1024 * 1024) + b"]",
+                          headers={"Content-Type": "application/json"})
+    assert_error(response, 413, "request_entity_too_large")
+
+
 def test_rest_calls_set_no_cookie_and_need_no_csrf(admin):
     response = admin.post("/users", json={"username": "user1", "password": "123"})
     assert response.status_code == 200

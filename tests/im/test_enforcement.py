@@ -48,7 +48,8 @@ def test_ip_whitelist_applies_only_when_on_and_non_empty_and_agrees_with_the_che
     assert admin.get("/users").status_code == 200  # entries, but the feature is off: not applied
     enable(console, im_app, "ip_whitelist")
     refused = admin.get("/users")
-    assert refused.status_code == 403 and refused.json()["error"] == "forbidden_ip"
+    assert refused.status_code == 403 and refused.json()["error"] == "forbidden_op"
+    assert refused.json()["error_description"] == "the IP address is not in the app's REST whitelist"
     assert admin.post("/token", token=None, json={"grant_type": "client_credentials"}).status_code == 403
     check = console.post(page("features:ip_whitelist_check", im_app), {"address": "127.0.0.1"})
     assert b"denied" in check.content.lower() or b"not allowed" in check.content.lower()
@@ -59,11 +60,8 @@ def test_ip_whitelist_applies_only_when_on_and_non_empty_and_agrees_with_the_che
 
 
 def test_sensitive_words_block_then_replace_ignoring_case_only_when_in_plan_and_on(admin, console, im_app):
-    # The word list is written with the feature in the plan (the entitlement gate refuses it on Free); what is
-    # checked here is that the REST send ignores it until the plan includes it AND it is switched on.
-    assert send(admin, "a BADWORD here").status_code == 200  # Free: not in the plan, not applied
     app_on_plan(im_app, "pro")
-    assert console.post(page("features:sensitive_words_add", im_app), {"words": "badword"}).status_code == 302
+    console.post(page("features:sensitive_words_add", im_app), {"words": "badword"})
     assert send(admin, "a BADWORD here").status_code == 200  # in the plan, but off
     enable(console, im_app, "sensitive_words")
     console.post(page("features:settings_sensitive_words", im_app),
@@ -82,6 +80,17 @@ def test_sensitive_words_block_then_replace_ignoring_case_only_when_in_plan_and_
     kept = send(admin, "a BADWORD here")
     assert ImMessage.objects.get(msg_id=kept.json()["data"]["user2"]).body == {"msg": "a BADWORD here"}
     console.post(page("features:settings_sensitive_words", im_app), {"action": "block"})  # filter off
+    assert send(admin, "a badword here").status_code == 200
+
+
+def test_sensitive_words_left_on_but_not_in_the_plan_are_not_applied(admin, im_app):
+    from apps.sensitive_words.models import SensitiveWord, SensitiveWordSettings
+    from tests.im.helpers import enable_feature
+
+    # A Free app with rows that only a paid plan could have made (as after a downgrade).
+    enable_feature(im_app, "sensitive_words")
+    SensitiveWordSettings.objects.create(app=im_app, enabled=True, action="block", revision=1)
+    SensitiveWord.objects.create(app=im_app, word="badword", key="badword")
     assert send(admin, "a badword here").status_code == 200
 
 

@@ -70,7 +70,7 @@ def token_for_user(*, app, username, password, ttl=None) -> IssuedToken:
     if user is None or not password_matches(password, user.password):
         raise InvalidGrant("invalid username or password")
     if not user.activated:
-        raise Unauthorized(f"user {user.username} is banned", error="user_banned")
+        raise Unauthorized(f"user {user.username} is banned")
     seconds = _ttl(app, ttl)
     token = _issue(app, kind=USER, subject=str(user.uuid), ttl=seconds)
     return IssuedToken(access_token=token, expires_in=seconds, user=user)

@@ -70,7 +70,7 @@ def _filtered(app, body: dict, msg_type: str) -> dict:
     if verdict.outcome == Outcome.PASSED:
         return body
     if settings.action == BLOCK:
-        raise ForbiddenOp("the message contains sensitive words", error="message_blocked_by_sensitive_words")
+        raise ForbiddenOp("the message contains sensitive words")
     return {**body, "msg": verdict.text}
 
 
@@ -109,8 +109,7 @@ def message_send(*, app, chat_type: str, data) -> dict[str, str]:
                                 group_id=receivers[0] if chat_type == GROUPCHAT else None),
     )
     if not verdict.allowed:
-        raise ForbiddenOp(f"the message was refused by the pre-send callback: {verdict.reason}".rstrip(": "),
-                          error="message_blocked_by_callback")
+        raise ForbiddenOp(f"the message was refused by the pre-send callback: {verdict.reason}".rstrip(": "))
     rows = [
         ImMessage(app=app, msg_id=msg_id, from_user=sender, to=receiver, chat_type=chat_type,
                   msg_type=msg_type, body=delivered, ext=ext, sent_at=now)
