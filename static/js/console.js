@@ -40,6 +40,43 @@
     }
   });
 
+  // Wide tables scroll inside their card: wrap each table in .table-responsive (unless a template did) and a
+  // .table-scroll frame whose classes show a shadow on the side with more columns, plus a "scroll" hint.
+  function frameTables(root) {
+    var hint = document.body.getAttribute("data-scroll-hint") || "";
+    root.querySelectorAll("main table").forEach(function (table) {
+      var scroller = table.parentElement;
+      if (!scroller.classList.contains("table-responsive")) {
+        scroller = document.createElement("div");
+        scroller.className = "table-responsive";
+        table.parentElement.insertBefore(scroller, table);
+        scroller.appendChild(table);
+      }
+      if (scroller.parentElement.classList.contains("table-scroll")) { return; }
+      // Keyboard users scroll it too (axe: scrollable-region-focusable).
+      scroller.setAttribute("tabindex", "0");
+      var frame = document.createElement("div");
+      frame.className = "table-scroll";
+      scroller.parentElement.insertBefore(frame, scroller);
+      frame.appendChild(scroller);
+      var note = document.createElement("p");
+      note.className = "table-scroll-hint";
+      note.setAttribute("aria-hidden", "true");
+      note.textContent = hint;
+      frame.parentElement.insertBefore(note, frame.nextSibling);
+      var update = function () {
+        var left = scroller.scrollLeft;
+        frame.classList.toggle("more-left", left > 1);
+        frame.classList.toggle("more-right", scroller.scrollWidth - scroller.clientWidth - left > 1);
+      };
+      scroller.addEventListener("scroll", update, { passive: true });
+      window.addEventListener("resize", update);
+      update();
+    });
+  }
+  frameTables(document);
+  document.addEventListener("htmx:afterSettle", function (event) { frameTables(event.target.ownerDocument || document); });
+
   // Auto-submit filter forms whose controls carry data-autosubmit.
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) {
