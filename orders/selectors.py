@@ -249,3 +249,13 @@ def order_detail_queryset(*, organization) -> QuerySet:
             Prefetch("addon_orders", queryset=Order.objects.order_by("created_at")),
         )
     )
+
+
+def orders_in_flight(*, app) -> list[Order]:
+    """The app's orders still provisioning (a plan change or add-ons on their way), oldest first."""
+    return list(
+        Order.objects.filter(app=app, status=Order.Status.PROVISIONING)
+        .select_related("plan", "app__organization")
+        .prefetch_related(_lines_prefetch())
+        .order_by("created_at")
+    )

@@ -113,6 +113,7 @@ def order_list(request, org_name: str):
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "orders/order_list.html", {
         "form": form, "page": page, "orders": page.object_list, "filtered": any(filters.values()),
+        "any_provisioning": any(order.status == Order.Status.PROVISIONING for order in page.object_list),
     })
 
 

@@ -77,6 +77,24 @@
   frameTables(document);
   document.addEventListener("htmx:afterSettle", function (event) { frameTables(event.target.ownerDocument || document); });
 
+  // Countdowns to a time the page prints ([data-countdown-to] = ISO 8601), every second, "in m:ss".
+  function tickCountdowns() {
+    document.querySelectorAll("[data-countdown-to]").forEach(function (element) {
+      var left = Math.round((Date.parse(element.getAttribute("data-countdown-to")) - Date.now()) / 1000);
+      if (isNaN(left)) { return; }
+      if (left <= 0) {
+        element.textContent = element.getAttribute("data-done-label");
+        return;
+      }
+      var minutes = Math.floor(left / 60);
+      var seconds = left % 60;
+      var time = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      element.textContent = (element.getAttribute("data-template") || "%s").replace("%s", time);
+    });
+  }
+  tickCountdowns();
+  setInterval(tickCountdowns, 1000);
+
   // Auto-submit filter forms whose controls carry data-autosubmit.
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) {

@@ -355,8 +355,12 @@ def test_app_and_feature_overviews_reflect_the_order_once_in_service(owner_clien
     order = buy(app, "flagship", [AddonRequest(code="group_members", tier_value=8000)])
     overview = reverse("applications:app_detail", kwargs={"org_name": "acme", "app_name": app.name})
     features = reverse("features:overview", kwargs={"org_name": "acme", "app_name": app.name})
-    assert "Flagship" not in owner_client.get(overview).content.decode()
+    page = owner_client.get(overview).content.decode()
+    assert 'id="app-plan-badge">Flagship' not in page
+    assert "Upgrade to Flagship in progress" in page and 'hx-trigger="every 3s"' in page
     orders_activate_due(now=order.activate_after)
-    assert "Flagship" in owner_client.get(overview).content.decode()
+    page = owner_client.get(overview).content.decode()
+    assert 'id="app-plan-badge">Flagship' in page
+    assert "in progress" not in page and 'hx-trigger="every 3s"' not in page
     feature_page = owner_client.get(features).content.decode()
     assert "Flagship" in feature_page and "8,000" in feature_page
