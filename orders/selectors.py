@@ -18,7 +18,7 @@ from apps.plans.selectors import Entitlements, app_entitlements, catalog_addons,
 from console.money import ZERO, quantize_money
 from console.timeutil import business_date, days_in_month
 from orders.exceptions import PurchaseNotAllowed
-from orders.models import Order, OrderLine, item_label
+from orders.models import Order, OrderLine, PurchaseAgreement, item_label
 
 
 @dataclass(frozen=True)
@@ -259,3 +259,8 @@ def orders_in_flight(*, app) -> list[Order]:
         .prefetch_related(_lines_prefetch())
         .order_by("created_at")
     )
+
+
+def purchase_agreement_current():
+    """The purchase agreement in force (the highest version), or None before any is published."""
+    return PurchaseAgreement.objects.order_by("-version").first()

@@ -95,6 +95,19 @@
   tickCountdowns();
   setInterval(tickCountdowns, 1000);
 
+  // A form marked data-clear-errors drops an error once the input it was about changes: the field's own
+  // feedback (its fieldset or form-check) and the form-wide refusal, which no longer describes the inputs.
+  function clearErrors(event) {
+    var form = event.target.form || event.target.closest("form");
+    if (!form || !form.matches("[data-clear-errors]")) { return; }
+    var scope = event.target.closest("fieldset, .form-check, .addon-field") || event.target.parentElement;
+    scope.querySelectorAll(".is-invalid").forEach(function (el) { el.classList.remove("is-invalid"); });
+    scope.querySelectorAll(".invalid-feedback").forEach(function (el) { el.remove(); });
+    document.querySelectorAll("#purchase-errors, [data-stale-error]").forEach(function (el) { el.remove(); });
+  }
+  document.addEventListener("change", clearErrors);
+  document.addEventListener("input", clearErrors);
+
   // Auto-submit filter forms whose controls carry data-autosubmit.
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) {
