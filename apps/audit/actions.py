@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.accounts.roles import Role
 from apps.plans.models import Feature
@@ -63,7 +64,7 @@ SENTENCES = {
     "member.joined": _("%(email)s joined as %(role)s"),
     "member.removed": _("%(email)s (%(role)s) removed"),
     "member.role_changed": _("%(email)s: %(from)s → %(to)s"),
-    "recall.update": _("Client recall %(client)s s, REST recall %(rest)s s"),
+    "recall.update": _("Client recall %(client)s, REST recall %(rest)s"),
     "sensitive_words.settings_update": _("Filter %(enabled)s, action %(mode)s, ignore case %(ignore_case)s"),
     "sensitive_words.add": _("Words added: %(count)s (%(skipped)s skipped as already in the list)"),
     "sensitive_words.import": _(
@@ -103,6 +104,26 @@ VALUE_LABELS = {
 }
 
 
+# Push vendors by code, as the push pages name them in the reader's language (entries store the code).
+VENDOR_LABELS = {
+    "apns": "APNs", "fcm": "FCM", "huawei": _("Huawei"), "xiaomi": _("Xiaomi"), "oppo": "OPPO", "vivo": "VIVO",
+    "meizu": _("Meizu"), "honor": _("Honor"),
+}
+
+
+def duration_words(seconds) -> str:
+    """Seconds in the largest unit that shows them exactly, in the reader's language: 300 -> "5 minutes"."""
+    if not isinstance(seconds, int) or isinstance(seconds, bool):
+        return str(seconds)
+    for size, singular, plural in ((86400, "%(count)s day", "%(count)s days"),
+                                   (3600, "%(count)s hour", "%(count)s hours"),
+                                   (60, "%(count)s minute", "%(count)s minutes")):
+        if seconds and seconds % size == 0:
+            count = seconds // size
+            return ngettext(singular, plural, count) % {"count": count}
+    return ngettext("%(count)s second", "%(count)s seconds", seconds) % {"count": seconds}
+
+
 def _facts(detail: dict) -> dict:
     facts = dict(detail)
     for key, labels in VALUE_LABELS.items():
@@ -118,8 +139,10 @@ def _facts(detail: dict) -> dict:
     if "items_zh" in facts:
         facts["items"] = pick(facts["items_zh"], facts.get("items", ""))
     if isinstance(facts.get("after"), dict):
-        facts["client"] = facts["after"].get("client_recall_seconds")
-        facts["rest"] = facts["after"].get("rest_recall_seconds")
+        facts["client"] = duration_words(facts["after"].get("client_recall_seconds"))
+        facts["rest"] = duration_words(facts["after"].get("rest_recall_seconds"))
+    if facts.get("vendor") in VENDOR_LABELS:
+        facts["vendor_name"] = VENDOR_LABELS[facts["vendor"]]
     if "amount" in facts:
         with contextlib.suppress(InvalidOperation, ValueError):
             facts["amount"] = number_format(Decimal(str(facts["amount"])), 2, force_grouping=True)
