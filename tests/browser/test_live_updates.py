@@ -85,3 +85,6 @@ def test_order_list_and_app_overview_follow_the_upgrade(journey, upgrading):
     expect(page.locator("#app-in-flight")).not_to_have_attribute("hx-trigger", "every 3s")
     other.close()
     trip.shot("app-overview-flagship")
+    trip.goto("/o/acme/orders/")
+    expect(page.locator("tbody tr")).to_have_count(2)
+    trip.shot("order-list")
