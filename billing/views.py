@@ -27,6 +27,7 @@ def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
     today = business_date()
     may_request = request.membership.may(Action.REQUEST_TOPUP)
     balance = selectors.org_balance(organization=organization)
+    account = selectors.payment_account()
     totals = selectors.monthly_bill_totals(organization=organization)
     ledger = Paginator(selectors.ledger_entry_list(organization=organization), PAGE_SIZE)
     return {
@@ -38,7 +39,9 @@ def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
         "last_bill": selectors.last_bill(organization=organization),
         "chart": charts.bar_chart([(f"{month:%Y-%m}", total) for month, total in totals]),
         "ledger_page": ledger.get_page(request.GET.get("page")),
-        "pending_topups": list(selectors.topup_request_pending_list(organization=organization)),
+        "topups": selectors.topup_request_recent_list(organization=organization),
+        "payment_account": account,
+        "payment_reference": account.reference_for(organization),
         "may_request_topup": may_request,
         "form": form if form is not None else (TopUpRequestForm() if may_request else None),
     }
