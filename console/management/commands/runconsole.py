@@ -9,6 +9,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from console.celery import ensure_broker_folders
+from console.localrun import VERBOSE_ENV, port_in_use, split_addr, wait_until_answering
 
 
 class Command(BaseCommand):
@@ -17,21 +18,39 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--addr", default=os.environ.get("CONSOLE_ADDR", "127.0.0.1:8000"))
         parser.add_argument("--concurrency", type=int, default=2)
+        parser.add_argument("--verbose", action="store_true",
+                            help="Log every request (static files too), beat ticks and worker INFO lines.")
+        parser.add_argument("--debug", action="store_true",
+                            help="DEBUG on (Django's debug pages instead of the console's 404/500 pages).")
 
-    def handle(self, *args, addr: str, concurrency: int, **options):
+    def handle(self, *args, addr: str, concurrency: int, verbose: bool = False, debug: bool = False, **options):
         from django.conf import settings
 
+        host, port = split_addr(addr)
+        if port_in_use(host, port):
+            self.stderr.write(self.style.ERROR(
+                f"Port {port} on {host} is in use (another console or server?). Stop it, or choose another port: "
+                f"scripts/run --addr {host}:{port + 1}"))
+            sys.exit(1)
+        # Children inherit: DEBUG off unless asked (the styled 404/500 pages; WhiteNoise serves static files),
+        # and the quiet log filter of console.localrun unless --verbose.
+        os.environ.setdefault("DJANGO_DEBUG", "true" if debug else "false")
+        os.environ[VERBOSE_ENV] = "1" if verbose else "0"
         ensure_broker_folders()
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", addr, "--noreload"],
             "worker+beat": [
-                python, "-m", "celery", "-A", "console", "worker", "--beat", "--loglevel", "INFO",
+                python, "-m", "celery", "-A", "console", "worker", "--beat",
+                "--loglevel", "INFO" if verbose else "WARNING",
                 "--concurrency", str(concurrency), "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ],
         }
         processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}  # noqa: S603
-        self.stdout.write(self.style.SUCCESS(f"Console running at http://{addr}/  (Ctrl-C stops web, worker and beat)"))
+        web = processes["web"]
+        if wait_until_answering(host, port, alive=lambda: web.poll() is None):
+            self.stdout.write(self.style.SUCCESS(
+                f"Console running at http://{addr}/  (Ctrl-C stops web, worker and beat)"))
         stopping = False
 
         def stop(*_args):
