@@ -16,5 +16,13 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="console.localrun.FramedEmailBa
 LOGGING = {
     **LOGGING,
     "filters": {"quiet": {"()": "console.localrun.QuietAccessLog"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet"]}},
+    "formatters": {
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["quiet"]},
+        "server": {"class": "logging.StreamHandler", "filters": ["quiet"], "formatter": "server"},
+    },
+    # runserver's access log has its own logger (Django's default sends it to its own handler).
+    "loggers": {"django.server": {"handlers": ["server"], "level": "INFO", "propagate": False}},
 }

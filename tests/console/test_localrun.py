@@ -92,3 +92,11 @@ def test_console_emails_are_printed_as_a_framed_block():
     assert "=" * 78 + "\n  EMAIL to new@acme.test: Join acme\n" + "=" * 78 in text
     assert text.rstrip().endswith("=" * 78)
     assert "invitations/x/" in text
+
+
+def test_local_settings_put_the_quiet_filter_on_runservers_access_log():
+    from console.settings import local
+
+    server = local.LOGGING["loggers"]["django.server"]
+    assert all("quiet" in local.LOGGING["handlers"][name]["filters"] for name in server["handlers"])
+    assert local.EMAIL_BACKEND == "console.localrun.FramedEmailBackend"
