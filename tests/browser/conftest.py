@@ -89,7 +89,8 @@ class Journey:
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("response", self._response)
-        page.set_default_timeout(10_000)
+        # Every shot checks the page at two widths in two languages; a shared 2-core machine needs the room.
+        page.set_default_timeout(20_000)
 
     def _console(self, message) -> None:
         # A page answering 403/404 on purpose logs "Failed to load resource"; subresources are checked below.

@@ -245,7 +245,7 @@ def test_page_query_counts_do_not_grow_with_rules_or_deliveries(owner_client, or
 def test_the_delivery_log_polls_while_a_test_event_is_queued_and_stops_once_it_is_logged(
     owner_client, org, django_capture_on_commit_callbacks
 ):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     assert 'hx-trigger="every 3s"' not in owner_client.get(rule_url(rule)).content.decode()
     with time_machine.travel("2026-11-26 10:00:00 +0800", tick=False) as traveller:
         with django_capture_on_commit_callbacks():
@@ -261,7 +261,7 @@ def test_the_delivery_log_polls_while_a_test_event_is_queued_and_stops_once_it_i
 def test_a_test_event_never_delivered_stops_the_polling_after_two_minutes(
     owner_client, org, django_capture_on_commit_callbacks
 ):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     with time_machine.travel("2026-11-26 10:00:00 +0800", tick=False) as traveller:
         with django_capture_on_commit_callbacks():
             owner_client.post(rule_url(rule, "test"))
