@@ -2,12 +2,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, F, QuerySet, Sum, Window
+from django.db.models import Count, F, QuerySet, Sum, Window
+from django.utils.translation import gettext as _
 
-from billing.charges import charged_lines_sql
 from billing.models import Bill, BillLine, LedgerEntry, PaymentAccount, TopUpRequest
-from console.money import ZERO, quantize_money
+from console.fields import MoneyField
+from console.money import ZERO, is_in_arrears, quantize_money
 from console.timeutil import business_date, previous_month_start
+from orders.charges import order_charged_lines_sql
 from orders.models import Order
 
 
@@ -18,7 +20,14 @@ def org_balance(*, organization) -> Decimal:
 
 
 def org_in_arrears(*, organization) -> bool:
-    return org_balance(organization=organization) < 0
+    return is_in_arrears(org_balance(organization=organization))
+
+
+def arrears_purchase_refusal(organization) -> str | None:
+    """Registered with orders (BillingConfig.ready): an organization in arrears may not buy."""
+    if org_in_arrears(organization=organization):
+        return _("The organization is in arrears: top up the balance before buying.")
+    return None
 
 
 def ledger_entry_list(*, organization) -> QuerySet[LedgerEntry]:
@@ -26,7 +35,7 @@ def ledger_entry_list(*, organization) -> QuerySet[LedgerEntry]:
     float sum, so quantize it before showing it)."""
     running = Window(
         Sum("amount"), order_by=[F("created_at").asc(), F("id").asc()],
-        output_field=DecimalField(max_digits=14, decimal_places=2),
+        output_field=MoneyField(),
     )
     return (
         LedgerEntry.objects.filter(organization=organization)
@@ -80,7 +89,7 @@ def order_list_for_export(*, organization) -> QuerySet[Order]:
 def month_to_date_consumption(*, organization, now: dt.datetime | None = None) -> Decimal:
     """This month's charges from the 1st to today inclusive, priced by the same SQL as bills."""
     today = business_date(now)
-    sql, params = charged_lines_sql(
+    sql, params = order_charged_lines_sql(
         month=today, until=today + dt.timedelta(days=1), organization_id=organization.pk
     )
     with connection.cursor() as cursor:

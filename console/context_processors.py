@@ -33,12 +33,21 @@ def chrome(request):
         "product_name": settings.CONSOLE_PRODUCT_NAME,
         "current_org": getattr(request, "organization", None),
         "current_membership": getattr(request, "membership", None),
+        "may": SimpleLazyObject(lambda: _permissions(request)),
         "current_app": getattr(request, "app", None),
         "user_memberships": user_memberships,
         "switcher_org": SimpleLazyObject(switcher_org),
         "navigation": SimpleLazyObject(lambda: build_navigation(request)),
         "org_in_arrears": SimpleLazyObject(lambda: _in_arrears(request)),
     }
+
+
+def _permissions(request) -> dict[str, bool]:
+    """``may.change_apps`` and so on: what the member's role allows, so that pages show only what works."""
+    from apps.accounts.roles import role_permissions
+
+    membership = getattr(request, "membership", None)
+    return role_permissions(membership.role if membership is not None else None)
 
 
 def _in_arrears(request) -> bool:

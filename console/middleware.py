@@ -37,18 +37,13 @@ class DomainErrorMiddleware:
             return None
         from django.shortcuts import render
 
-        from apps.accounts.roles import Action
-
-        app = getattr(exception, "app", None)
-        membership = getattr(request, "membership", None)
         return render(
             request,
             "domain_error.html",
             {
                 "error": exception,
-                "app": app,
+                "app": getattr(exception, "app", None),
                 "feature_code": getattr(exception, "feature_code", ""),
-                "can_purchase": app is not None and membership is not None and membership.may(Action.PURCHASE),
             },
             status=exception.http_status,
         )

@@ -3,6 +3,7 @@ activation scan the Celery beat job runs."""
 
 import datetime as dt
 import random
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -13,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.applications.models import App
 from apps.audit.services import audit_record
-from billing.selectors import org_in_arrears
 from console.timeutil import business_date, business_now
 from orders.exceptions import InvalidOrderTransition, PurchaseNotAllowed
 from orders.models import Order, OrderLine, OrderStatusChange, item_label, new_order_number
@@ -32,8 +32,17 @@ TRANSITIONS: dict[str, set[str]] = {
 PROVISIONING_REFUSAL = _(
     "This app has an order still provisioning. Wait until it is in service before buying again."
 )
-ARREARS_REFUSAL = _("The organization is in arrears: top up the balance before buying.")
 ACTIVATION_BATCH = 500
+
+# Rules of higher apps that may refuse a purchase (billing: an organization in arrears). Each is called with the
+# organization and returns the refusal to show, or None; billing registers its own in BillingConfig.ready, so
+# orders never imports billing.
+PURCHASE_CHECKS: list[Callable[[object], str | None]] = []
+
+
+def purchase_check_register(check: Callable[[object], str | None]) -> None:
+    if check not in PURCHASE_CHECKS:
+        PURCHASE_CHECKS.append(check)
 
 
 def provisioning_delay() -> dt.timedelta:
@@ -70,8 +79,10 @@ def order_place(
     if existing is not None:
         existing.just_placed = False
         return existing
-    if org_in_arrears(organization=app.organization):
-        raise PurchaseNotAllowed(ARREARS_REFUSAL)
+    for check in PURCHASE_CHECKS:
+        refusal = check(app.organization)
+        if refusal:
+            raise PurchaseNotAllowed(refusal)
     if Order.objects.filter(app=app, status=Status.PROVISIONING).exists():
         raise PurchaseNotAllowed(PROVISIONING_REFUSAL)
     quote = purchase_quote(app=app, plan_code=plan_code, addons=addons, now=now)

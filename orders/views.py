@@ -10,6 +10,7 @@ from apps.accounts.access import org_view
 from apps.accounts.roles import Action
 from apps.applications.access import app_view
 from apps.plans.entitlements import quota_rows
+from console.errors import show_domain_error
 from orders import selectors
 from orders.exceptions import PurchaseNotAllowed
 from orders.forms import CheckoutForm, OrderFilterForm
@@ -51,7 +52,7 @@ def checkout(request, app):
                 order = order_place(app=app, buyer=request.user, plan_code=plan_code, addons=addons,
                                     token=form.cleaned_data["token"])
             except PurchaseNotAllowed as refusal:
-                form.add_error(None, refusal.message)
+                show_domain_error(request, refusal, form=form)
             else:
                 if order.just_placed:
                     messages.success(request, _("Order %(number)s placed. It is provisioning and goes in service "

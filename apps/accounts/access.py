@@ -1,6 +1,8 @@
 """The one place that resolves the organization of a request and checks the role a view needs.
 
-Every org-scoped view is wrapped in ``org_view(Action.X)``. The org comes from the URL (``org_name``)
+Every org-scoped view is wrapped in ``org_view(Action.X)``, or ``org_view({"GET": Action.VIEW_APPS,
+"POST": Action.CHANGE_APPS})`` when reading and writing need different roles (a method missing from the
+map answers 405). No view checks a role itself. The org comes from the URL (``org_name``)
 among the signed-in user's memberships: an org the user is not in answers 404, exactly like a missing
 one; a role that may not act answers 403. Objects are then fetched through the org (or the app).
 """
@@ -9,7 +11,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 
 from apps.accounts.models import Membership
 from apps.accounts.roles import Action
@@ -28,6 +30,17 @@ def org_membership(user, org_name: str) -> Membership:
     return membership
 
 
+ActionSpec = Action | str | dict[str, Action | str]
+
+
+def required_action(spec: ActionSpec, method: str) -> Action | str | None:
+    """The action a request needs: the one action, or the map's entry for the method (HEAD reads like GET);
+    ``None`` when the map has no entry for the method."""
+    if not isinstance(spec, dict):
+        return spec
+    return spec.get(method, spec.get("GET") if method == "HEAD" else None)
+
+
 def org_access(request, org_name: str, action: Action | str) -> Membership:
     membership = org_membership(request.user, org_name)
     # Set before the role check so that the 403 page still shows this org's top bar and menu.
@@ -39,7 +52,7 @@ def org_access(request, org_name: str, action: Action | str) -> Membership:
     return membership
 
 
-def org_view(action: Action | str):
+def org_view(action: ActionSpec):
     """Decorate a view taking ``org_name``; it sees ``request.organization`` and ``request.membership``."""
 
     def decorator(view):
@@ -47,7 +60,11 @@ def org_view(action: Action | str):
         def wrapped(request, *args, org_name: str, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            org_access(request, org_name, action)
+            needed = required_action(action, request.method)
+            if needed is None:
+                org_membership(request.user, org_name)  # another org's URL answers 404 before 405
+                return HttpResponseNotAllowed([method for method in action if method != "HEAD"])
+            org_access(request, org_name, needed)
             return view(request, *args, org_name=org_name, **kwargs)
 
         wrapped.org_action = action

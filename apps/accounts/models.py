@@ -133,6 +133,3 @@ class Invitation(models.Model):
 
     def is_expired(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.expires_at
-
-    def is_pending(self, now: datetime | None = None) -> bool:
-        return not self.is_accepted and not self.is_expired(now)

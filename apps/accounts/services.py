@@ -21,7 +21,7 @@ from apps.accounts.exceptions import (
     RoleNotAllowed,
 )
 from apps.accounts.models import INVITATION_VALIDITY, Invitation, Membership, Organization, User
-from apps.accounts.roles import Action, Role
+from apps.accounts.roles import Action, Role, role_may_manage
 from apps.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def _check_may_manage(actor: Membership, *roles: str) -> None:
     """``roles``: the member's current role and/or the role to give. Admins manage everyone but owners."""
     if not actor.may(Action.MANAGE_MEMBERS):
         raise RoleNotAllowed(_("Your role may not manage members."))
-    if actor.role != Role.OWNER and Role.OWNER in roles:
+    if not role_may_manage(actor.role, *roles):
         raise RoleNotAllowed(_("Only an owner can invite, change or remove an owner."))
 
 

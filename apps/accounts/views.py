@@ -21,8 +21,9 @@ from apps.accounts.exceptions import (
 )
 from apps.accounts.forms import InvitationForm, InvitationSignupForm, LoginForm, MemberRoleForm, SignupForm
 from apps.accounts.models import Membership, User
-from apps.accounts.roles import Action, Role, role_may
+from apps.accounts.roles import Action, Role, role_may, role_may_manage
 from apps.accounts.selectors import current_membership, invitation_by_token, invitation_pending_list, member_list
+from console.errors import show_domain_error
 
 # Our own backend name: with axes in AUTHENTICATION_BACKENDS, login() must be told which one vouched.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -59,9 +60,9 @@ def signup(request):
                 org_name=form.cleaned_data["org_name"],
             )
         except OrgNameTaken as error:
-            form.add_error("org_name", error.message)
+            show_domain_error(request, error, form=form, field="org_name")
         except EmailTaken as error:
-            form.add_error("email", error.message)
+            show_domain_error(request, error, form=form, field="email")
         else:
             login(request, membership.user, backend=MODEL_BACKEND)
             messages.success(
@@ -122,7 +123,7 @@ def invitation_accept(request, token: str):
                 invitation=invitation, password=form.cleaned_data["password1"]
             )
         except AccountError as error:
-            form.add_error(None, error.message)
+            show_domain_error(request, error, form=form)
         else:
             login(request, membership.user, backend=MODEL_BACKEND)
             messages.success(
@@ -145,12 +146,12 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
     just_invited = request.GET.get("invited")
     for invitation in invitations:
         invitation.url = services.invitation_url(invitation=invitation, site_url=site_url)
-        invitation.may_revoke = actor.role == Role.OWNER or invitation.role != Role.OWNER
+        invitation.may_revoke = role_may_manage(actor.role, invitation.role)
     members = list(member_list(organization=request.organization))
     owner_count = sum(member.role == Role.OWNER for member in members)
     for member in members:
         member.is_last_owner = member.role == Role.OWNER and owner_count == 1
-        member.may_manage = (actor.role == Role.OWNER or member.role != Role.OWNER) and not member.is_last_owner
+        member.may_manage = role_may_manage(actor.role, member.role) and not member.is_last_owner
     context = {
         "members": members,
         "invitations": invitations,
@@ -188,9 +189,9 @@ def member_invite(request, org_name: str):
                 site_url=request.build_absolute_uri("/"),
             )
         except AlreadyMember as error:
-            form.add_error("email", error.message)
+            show_domain_error(request, error, form=form, field="email")
         except RoleNotAllowed as error:
-            form.add_error("role", error.message)
+            show_domain_error(request, error, form=form, field="role")
         else:
             messages.success(
                 request,
@@ -225,7 +226,7 @@ def member_change_role(request, org_name: str, membership_id: int):
             actor=request.membership, membership=membership, role=form.cleaned_data["role"]
         )
     except AccountError as error:
-        messages.error(request, error.message)
+        show_domain_error(request, error)
         return redirect("members:member_list", org_name=org_name)
     messages.success(
         request,
@@ -241,7 +242,7 @@ def member_remove(request, org_name: str, membership_id: int):
     try:
         services.membership_remove(actor=request.membership, membership=membership)
     except AccountError as error:
-        messages.error(request, error.message)
+        show_domain_error(request, error)
         return redirect("members:member_list", org_name=org_name)
     messages.success(
         request, _("%(email)s was removed from %(org)s.") % {"email": membership.user.email, "org": org_name}
@@ -256,7 +257,7 @@ def invitation_revoke(request, org_name: str, invitation_id: int):
     try:
         services.invitation_revoke(actor=request.membership, invitation=invitation)
     except AccountError as error:
-        messages.error(request, error.message)
+        show_domain_error(request, error)
     else:
         messages.success(request, _("The invitation of %(email)s was revoked.") % {"email": invitation.email})
     return redirect("members:member_list", org_name=org_name)

@@ -2,8 +2,10 @@
 
 from django.utils.translation import gettext as _
 
+from console.errors import DomainError
 
-class CallbackRulesFull(Exception):
+
+class CallbackRulesFull(DomainError):
     """The app already has ``CatalogSettings.callback_rules_max`` rules; nothing was added."""
 
     def __init__(self, limit: int):
@@ -14,7 +16,7 @@ class CallbackRulesFull(Exception):
         super().__init__(self.message)
 
 
-class TestEventTooSoon(Exception):
+class TestEventTooSoon(DomainError):
     """A test event for the rule was queued less than the interval ago; nothing was queued."""
 
     def __init__(self, seconds: int):

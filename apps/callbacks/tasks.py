@@ -1,7 +1,7 @@
 from celery import shared_task
 
+from apps.callbacks.delivery import callback_test_deliver
 from apps.callbacks.models import CallbackRule
-from apps.callbacks.services import callback_test_deliver
 
 
 @shared_task(name="callbacks.tasks.deliver_test_event")

@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +16,7 @@ from apps.ipwhitelist.networks import Address
 from apps.ipwhitelist.selectors import ip_allowed, whitelist_entries, whitelist_limit
 from apps.ipwhitelist.services import whitelist_entries_add, whitelist_entry_delete
 from apps.plans.models import Feature
+from console.errors import show_domain_error
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,11 @@ def _page(request, app, *, add_form=None, check_form=None, check=None):
         "ipwhitelist/settings.html",
         {
             "app": app,
+            "feature_title": _("REST IP whitelist"),
             "entries": entries,
             "limit": limit,
             "add_form": add_form or WhitelistAddForm(),
             **_check_context(app, check_form, check),
-            "can_change": request.membership.may(Action.CHANGE_APPS),
             "is_on": feature_is_on(app=app, code=Feature.Code.IP_WHITELIST),
         },
     )
@@ -56,14 +56,12 @@ def _redirect_to_page(app):
     return redirect("features:settings_ip_whitelist", org_name=app.organization.name, app_name=app.name)
 
 
-@app_view(Action.VIEW_APPS)
+@app_view({"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS})
 @require_http_methods(["GET", "POST"])
 def settings_ip_whitelist(request, app):
     """The list, the add form (POST here adds a batch) and the check tool."""
     if request.method != "POST":
         return _page(request, app)
-    if not request.membership.may(Action.CHANGE_APPS):
-        raise PermissionDenied("Your role may not change feature settings.")
     form = WhitelistAddForm(request.POST)
     if form.is_valid():
         typed = form.cleaned_data["entries"]
@@ -73,7 +71,7 @@ def settings_ip_whitelist(request, app):
         except DuplicateEntries as exc:
             form.add_duplicate_errors(exc.networks)
         except WhitelistFull as exc:
-            form.add_error("entries", exc.message)
+            show_domain_error(request, exc, form=form, field="entries")
         else:
             messages.success(request, ngettext(
                 "%(count)d entry added to the whitelist.", "%(count)d entries added to the whitelist.", len(typed)

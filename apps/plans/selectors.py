@@ -17,10 +17,6 @@ def catalog_plans() -> list[Plan]:
     )
 
 
-def catalog_features() -> list[Feature]:
-    return list(Feature.objects.all())
-
-
 def catalog_addons() -> list[AddOn]:
     """Add-ons on sale with their feature and tiers."""
     return list(
