@@ -106,7 +106,6 @@
     document.querySelectorAll("#purchase-errors, [data-stale-error]").forEach(function (el) { el.remove(); });
   }
   document.addEventListener("change", clearErrors);
-  document.addEventListener("input", clearErrors);
 
   // Auto-submit filter forms whose controls carry data-autosubmit.
   document.addEventListener("change", function (event) {
