@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.audit.services import audit_record
 from billing.exceptions import InvalidAmount, MonthNotOver, TopUpAlreadyDecided
 from billing.models import Bill, BillLine, LedgerEntry, TopUpRequest
+from billing.selectors import forget_org_arrears
 from console.money import quantize_money
 from console.timeutil import business_date, month_start, next_month_start, previous_month_start
 from orders.charges import order_charged_lines_sql
@@ -85,6 +86,9 @@ def bills_generate(*, month: dt.date, now: dt.datetime | None = None) -> int:
             """,  # noqa: S608 -- table names and fixed fragments only; values are params
             [LedgerEntry.Kind.BILL.value, f"Bill {month:%Y-%m}", now_param, month_param],
         )
+    # The deductions were inserted in SQL (no signal): every org's cached arrears flag is forgotten.
+    forget_org_arrears()
+    transaction.on_commit(lambda: forget_org_arrears())
     return created
 
 

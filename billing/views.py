@@ -21,6 +21,9 @@ from console.money import is_in_arrears, quantize_money
 from console.timeutil import business_date, business_now, business_tz, month_start
 
 PAGE_SIZE = 20
+# A month of a large org has thousands of lines (one per order): the page shows them 100 at a time under the
+# bill's stored total; the CSV export has every line.
+BILL_LINES_PER_PAGE = 100
 
 
 def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
@@ -76,17 +79,28 @@ def bill_list(request, org_name: str):
     return render(request, "billing/bill_list.html", {"page": page})
 
 
+_NUMBER = "ORDERNUMBER"
+
+
+def _order_url_maker(org_name: str):
+    """Links order numbers to the order details page: one reverse per page, not per line (order numbers are
+    letters and digits)."""
+    template = reverse("orders:order_detail", kwargs={"org_name": org_name, "number": _NUMBER})
+    return lambda number: template.replace(_NUMBER, number)
+
+
 @org_view(Action.VIEW_BILLING)
 def bill_detail(request, org_name: str, year: int, month: int):
     try:
         first = dt.date(year, month, 1)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:  # month 13, or a year of 30 digits
         raise Http404("No such month.") from error
     bill = get_object_or_404(request.organization.bills, month=first)
-    lines = list(selectors.bill_line_list(bill=bill))
-    for line in lines:
-        line.order_url = reverse("orders:order_detail", kwargs={"org_name": org_name, "number": line.order.number})
-    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": lines})
+    page = Paginator(selectors.bill_line_list(bill=bill), BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
+    order_url = _order_url_maker(org_name)
+    for line in page.object_list:
+        line.order_url = order_url(line.order.number)
+    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": page.object_list, "page": page})
 
 
 # --- CSV exports ------------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ def chrome(request):
     def memberships():
         if not request.user.is_authenticated:
             return []
+        if hasattr(request, "user_memberships"):  # loaded once by the org access check
+            return request.user_memberships
         from apps.accounts.selectors import membership_list_for_user
 
         return list(membership_list_for_user(user=request.user))
@@ -54,6 +56,6 @@ def _in_arrears(request) -> bool:
     organization = getattr(request, "organization", None)
     if organization is None:
         return False
-    from billing.selectors import org_in_arrears
+    from billing.selectors import org_in_arrears_for_banner
 
-    return org_in_arrears(organization=organization)
+    return org_in_arrears_for_banner(organization=organization)

@@ -12,6 +12,7 @@ org_patterns = [
     path("", include("billing.urls")),
     path("", include("apps.accounts.member_urls")),
     path("", include("apps.audit.urls")),
+    path("", include("apps.im.console_urls")),
 ]
 
 urlpatterns = [
@@ -23,4 +24,6 @@ urlpatterns = [
     path("agreement/", order_views.purchase_agreement, name="purchase_agreement"),
     path("o/<slug:org_name>/", include(org_patterns)),
     path("admin/", admin.site.urls),
+    # The IM REST service (SPEC §11): JSON only, its own error envelope, no session or CSRF.
+    path("rest/", include("apps.im.urls")),
 ]

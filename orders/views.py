@@ -102,13 +102,12 @@ def estimate(request, app):
 
 @org_view(Action.VIEW_BILLING)
 def order_list(request, org_name: str):
-    app_names = list(request.organization.apps.order_by("name").values_list("name", flat=True))
-    form = OrderFilterForm(request.GET or None, app_names=app_names)
+    form = OrderFilterForm(request.GET or None)
     filters = {}
     if form.is_bound and form.is_valid():
         filters = {
             "status": form.cleaned_data["status"] or None,
-            "app_name": form.cleaned_data["app"] or None,
+            "app_name": form.cleaned_data["app"].strip() or None,
             "date_from": form.cleaned_data["date_from"],
             "date_to": form.cleaned_data["date_to"],
         }

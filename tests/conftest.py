@@ -20,6 +20,17 @@ def _english_outside_requests():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached sessions, arrears flags and catalog rows of one test (whose rows are rolled back) never reach the
+    next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="acme")
@@ -107,8 +118,19 @@ def _ensure_catalog() -> None:
 
     if not Plan.objects.exists():
         importlib.import_module("apps.plans.migrations.0002_seed_catalog").seed(django_apps, None)
+        importlib.import_module("apps.plans.migrations.0003_im_users_quota").seed(django_apps, None)
     if not DataCenter.objects.exists():
         importlib.import_module("apps.applications.migrations.0002_seed_data_centers").seed(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_rest_apps():
+    """The REST service caches apps per process; a flushed database brings back their names and ids."""
+    from apps.im.appcache import forget_all
+
+    forget_all()
+    yield
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

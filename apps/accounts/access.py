@@ -19,12 +19,16 @@ from apps.accounts.roles import Action
 SESSION_ORG_KEY = "current_org"
 
 
-def org_membership(user, org_name: str) -> Membership:
-    membership = (
-        Membership.objects.select_related("organization")
-        .filter(user=user, organization__name=org_name)
-        .first()
-    )
+def org_membership(user, org_name: str, memberships: list[Membership] | None = None) -> Membership:
+    """The user's membership of ``org_name``; picked from ``memberships`` (all of the user's) when given."""
+    if memberships is None:
+        membership = (
+            Membership.objects.select_related("organization")
+            .filter(user=user, organization__name=org_name)
+            .first()
+        )
+    else:
+        membership = next((m for m in memberships if m.organization.name == org_name), None)
     if membership is None:
         raise Http404("No such organization.")
     return membership
@@ -42,11 +46,17 @@ def required_action(spec: ActionSpec, method: str) -> Action | str | None:
 
 
 def org_access(request, org_name: str, action: Action | str) -> Membership:
-    membership = org_membership(request.user, org_name)
+    # One query for both the access check and the top bar's org switcher (context_processors.chrome).
+    request.user_memberships = list(
+        Membership.objects.filter(user=request.user).select_related("organization").order_by("organization__name")
+    )
+    membership = org_membership(request.user, org_name, request.user_memberships)
     # Set before the role check so that the 403 page still shows this org's top bar and menu.
     request.membership = membership
     request.organization = membership.organization
-    request.session[SESSION_ORG_KEY] = membership.organization.name
+    if request.session.get(SESSION_ORG_KEY) != membership.organization.name:
+        # Assigning marks the session modified (an UPDATE per request): write only when the org changes.
+        request.session[SESSION_ORG_KEY] = membership.organization.name
     if not membership.may(action):
         raise PermissionDenied("Your role in this organization may not do this.")
     return membership

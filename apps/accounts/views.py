@@ -116,12 +116,29 @@ def invitation_accept(request, token: str):
         context["login_url"] = f"{reverse('accounts:login')}?{urlencode({'next': request.path})}"
         return render(request, "accounts/invitation_accept.html", context)
 
+    proof = request.GET.get("proof", "")
+    if not proof or not services.invitation_email_proof_valid(invitation=invitation, proof=proof):
+        # Holding this link is not enough: the invited address proves itself through a mailed link first.
+        context["confirm_email"] = True
+        if proof:
+            context["error"] = _("This confirmation link is not valid or has expired. Ask for a new one.")
+        if request.method == "POST":
+            if services.invitation_confirmation_send(invitation=invitation, site_url=request.build_absolute_uri("/")):
+                context["confirmation_sent"] = True
+            else:
+                context["error"] = _("A confirmation link was sent a moment ago. Check the mailbox of %(email)s, "
+                                     "or try again in a minute.") % {"email": invitation.email}
+        return render(request, "accounts/invitation_accept.html", context)
+
     form = InvitationSignupForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.invitation_accept_with_signup(
-                invitation=invitation, password=form.cleaned_data["password1"]
+                invitation=invitation, password=form.cleaned_data["password1"], proof=proof
             )
+        except EmailTaken:
+            # The same form sent twice: the first submission made the account; this one changes nothing.
+            form.add_error(None, _("Your account exists already: log in with the invited email to continue."))
         except AccountError as error:
             show_domain_error(request, error, form=form)
         else:
@@ -145,8 +162,10 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
     invitations = list(invitation_pending_list(organization=request.organization))
     just_invited = request.GET.get("invited")
     for invitation in invitations:
-        invitation.url = services.invitation_url(invitation=invitation, site_url=site_url)
+        # The link of an invitation is shown only to whom may send it (an admin never sees an owner's).
         invitation.may_revoke = role_may_manage(actor.role, invitation.role)
+        invitation.url = (services.invitation_url(invitation=invitation, site_url=site_url)
+                          if invitation.may_revoke else "")
     members = list(member_list(organization=request.organization))
     owner_count = sum(member.role == Role.OWNER for member in members)
     for member in members:
@@ -155,7 +174,7 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
     context = {
         "members": members,
         "invitations": invitations,
-        "new_invitation": next((i for i in invitations if str(i.pk) == just_invited), None),
+        "new_invitation": next((i for i in invitations if str(i.pk) == just_invited and i.url), None),
         "invite_form": invite_form,
         "role_choices": invite_form.fields["role"].choices,
         "role_matrix": _role_matrix(),

@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from django.utils.formats import number_format
+from console.money import format_money
 
 ACTION_LABELS: dict[str, str] = {}
 SENTENCES: dict[str, str] = {}
@@ -51,7 +51,7 @@ def _facts(action: str, detail: dict) -> dict:
         facts["fields"] = ", ".join(str(field) for field in facts["fields"])
     if "amount" in facts:
         with contextlib.suppress(InvalidOperation, ValueError):
-            facts["amount"] = number_format(Decimal(str(facts["amount"])), 2, force_grouping=True)
+            facts["amount"] = format_money(Decimal(str(facts["amount"])), currency=None)
     if action in FACTS:
         facts = FACTS[action](facts)
     return facts

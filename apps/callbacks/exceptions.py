@@ -24,3 +24,12 @@ class TestEventTooSoon(DomainError):
             "A test event for this rule was queued moments ago. Wait %(seconds)d seconds and try again."
         ) % {"seconds": seconds}
         super().__init__(self.message)
+
+
+class TestEventNotQueued(DomainError):
+    """The task queue did not take the test event (broker unreachable); nothing was recorded."""
+
+    def __init__(self):
+        self.message = _("The test event could not be queued: the task queue is unreachable. Nothing was sent; "
+                         "try again in a moment.")
+        super().__init__(self.message)

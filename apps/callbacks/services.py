@@ -1,7 +1,8 @@
 """Writes of callback rules and their test deliveries. Each change writes an audit entry in the same
-transaction; the test event goes to Celery once the transaction commits."""
+transaction; a test event is handed to Celery within the request and audited once the broker took it."""
 
 import datetime as dt
+import logging
 import secrets
 import uuid
 
@@ -14,11 +15,13 @@ from django.utils.translation import gettext as _
 from apps.applications.models import App
 from apps.audit.services import audit_app
 from apps.callbacks import guard
-from apps.callbacks.exceptions import CallbackRulesFull, TestEventTooSoon
+from apps.callbacks.exceptions import CallbackRulesFull, TestEventNotQueued, TestEventTooSoon
 from apps.callbacks.models import WAIT_MS_DEFAULT, CallbackRule
 from apps.callbacks.tasks import deliver_test_event
 from apps.plans.models import CatalogSettings
 from orders.entitlements import require_feature
+
+logger = logging.getLogger(__name__)
 
 RULE_FIELDS = ("name", "kind", "url", "chat_types", "message_types", "enabled", "wait_ms", "on_failure")
 SECRET_BYTES = 32
@@ -149,21 +152,39 @@ def callback_secret_rotate(*, rule: CallbackRule, actor) -> tuple[CallbackRule, 
 TEST_EVENT_INTERVAL_SECONDS = 10
 
 
-@transaction.atomic
+def _publish_test_event(rule_id: int, delivery_id: str) -> None:
+    """Hand the task to the broker on a connection of its own (the broker URL as configured now), without
+    Celery's publish retries: an unreachable broker fails within the connect timeout."""
+    celery_app = deliver_test_event.app
+    with celery_app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
+                                     timeout=celery_app.conf.broker_connection_timeout)
+        deliver_test_event.apply_async((rule_id, delivery_id), connection=connection, retry=False)
+
+
 def callback_test_send(*, rule: CallbackRule, actor, now: dt.datetime | None = None) -> str:
-    """Queue a test event for the rule (Celery, after commit). Returns the delivery ID its attempts share.
-    At most one per TEST_EVENT_INTERVAL_SECONDS per rule (a conditional update claims the slot, so two
-    clicks at once queue one); TestEventTooSoon otherwise."""
+    """Queue a test event for the rule. Returns the delivery ID its attempts share. At most one per
+    TEST_EVENT_INTERVAL_SECONDS per rule (a conditional update claims the slot, so two clicks at once queue
+    one); TestEventTooSoon otherwise.
+
+    The event is handed to the broker inside the request, and only once the broker took it is the audit entry
+    written; when the broker is unreachable the slot is given back and TestEventNotQueued says so, so nothing
+    claims a test that will never run."""
     require_feature(app=rule.app, code="callbacks")
     now = now or timezone.now()
     since = now - dt.timedelta(seconds=TEST_EVENT_INTERVAL_SECONDS)
     free = Q(test_queued_at__isnull=True) | Q(test_queued_at__lte=since)
+    previous = CallbackRule.objects.filter(pk=rule.pk).values_list("test_queued_at", flat=True).first()
     if not CallbackRule.objects.filter(free, pk=rule.pk).update(test_queued_at=now):
         raise TestEventTooSoon(TEST_EVENT_INTERVAL_SECONDS)
     delivery_id = f"msg_{uuid.uuid4().hex}"
+    try:
+        _publish_test_event(rule.pk, delivery_id)
+    except Exception as exc:  # kombu/redis/OS errors alike: the broker did not take it
+        CallbackRule.objects.filter(pk=rule.pk, test_queued_at=now).update(test_queued_at=previous)
+        logger.warning("Test event of callback rule %s not queued: %s", rule.pk, type(exc).__name__)
+        raise TestEventNotQueued() from exc
     audit_app(app=rule.app, actor=actor, action="callbacks.test_sent",
               summary=f"Test event queued for callback rule {rule.name}"[:255],
               detail={**_detail(rule), "delivery_id": delivery_id})
-    rule_id = rule.pk
-    transaction.on_commit(lambda: deliver_test_event.delay(rule_id, delivery_id), robust=True)
     return delivery_id

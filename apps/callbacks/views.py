@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.roles import Action
 from apps.applications.access import app_view
 from apps.callbacks import services
-from apps.callbacks.exceptions import CallbackRulesFull, TestEventTooSoon
+from apps.callbacks.exceptions import CallbackRulesFull, TestEventNotQueued, TestEventTooSoon
 from apps.callbacks.forms import CallbackRuleForm
 from apps.callbacks.selectors import (
     RECENT_DELIVERIES,
@@ -143,7 +143,7 @@ def callback_rule_test(request, app, pk: int):
     rule = get_object_or_404(app.callback_rules, pk=pk)
     try:
         services.callback_test_send(rule=rule, actor=request.user)
-    except TestEventTooSoon as exc:
+    except (TestEventTooSoon, TestEventNotQueued) as exc:
         show_domain_error(request, exc)
     else:
         messages.success(

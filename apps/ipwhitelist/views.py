@@ -17,6 +17,7 @@ from apps.ipwhitelist.selectors import ip_allowed, whitelist_entries, whitelist_
 from apps.ipwhitelist.services import whitelist_entries_add, whitelist_entry_delete
 from apps.plans.models import Feature
 from console.errors import show_domain_error
+from console.net import client_ip
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,15 @@ def _page(request, app, *, add_form=None, check_form=None, check=None):
             "entries": entries,
             "limit": limit,
             "add_form": add_form or WhitelistAddForm(),
-            **_check_context(app, check_form, check),
+            **_check_context(app, check_form or _your_address_form(request), check),
             "is_on": feature_is_on(app=app, code=Feature.Code.IP_WHITELIST),
         },
     )
+
+
+def _your_address_form(request) -> WhitelistCheckForm:
+    """The check form filled with the visitor's own address (as console.net.client_ip sees it behind the proxy)."""
+    return WhitelistCheckForm(initial={"address": client_ip(request)})
 
 
 def _check_context(app, form, result) -> dict:
@@ -100,7 +106,7 @@ def ip_whitelist_check(request, app):
     """Check an address: with htmx (HX-Request) the check card alone, otherwise the whole page. Changes nothing,
     so every role that sees the page may use it, by GET (no JavaScript) or POST (htmx)."""
     data = request.POST if request.method == "POST" else request.GET
-    form = WhitelistCheckForm(data if "address" in data else None)
+    form = WhitelistCheckForm(data) if "address" in data else _your_address_form(request)
     result = None
     if form.is_valid():
         address = form.cleaned_data["address"]

@@ -48,6 +48,7 @@ class Feature(BilingualNamed):
         USER_GROUPS = "user_groups", _("Groups per user")
         MESSAGE_STORAGE = "message_storage", _("Message storage")
         REST_RATE = "rest_rate", _("REST API calls / s")
+        IM_USERS = "im_users", _("Registered IM users")
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)

@@ -24,3 +24,7 @@ class Command(BaseCommand):
         self.stdout.write("Logins (email / password):")
         for role, email, password in accounts_demo.logins():
             self.stdout.write(f"  {role:<26} {email:<24} {password}")
+        for config in apps.get_app_configs():  # lines an app wants printed (e.g. the REST walkthrough's keys)
+            if getattr(config, "demo_notes", None):
+                for line in import_string(config.demo_notes)(organization):
+                    self.stdout.write(line)
