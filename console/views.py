@@ -36,5 +36,6 @@ def home(request):
 
     membership = current_membership(request)
     if membership is None:
-        return redirect("accounts:no_organization")
+        # Platform staff need not belong to an organization: their work is in the admin.
+        return redirect("admin:index" if request.user.is_staff else "accounts:no_organization")
     return redirect("applications:app_list", org_name=membership.organization.name)

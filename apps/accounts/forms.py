@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -8,6 +10,11 @@ from apps.accounts.roles import Role, role_may_manage
 
 
 class LoginForm(AuthenticationForm):
+    # Django's message adds "both fields may be case-sensitive": the email is not (it is matched lower-cased).
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong email or password. Check the password and try again."),
+    }
     username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True}))
 
     def clean_username(self) -> str:
@@ -42,6 +49,13 @@ class PasswordPairMixin(forms.Form):
         return cleaned
 
 
+def org_name_suggestion(name: str) -> str:
+    """A valid OrgName close to what was typed ("My_Org" -> "my-org"), or "" when nothing is left of it."""
+    candidate = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    candidate = re.sub(r"^[^a-z]+", "", candidate)[:32].rstrip("-")
+    return candidate if ORG_NAME_VALIDATOR.regex.match(candidate) else ""
+
+
 class SignupForm(PasswordPairMixin):
     email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     org_name = forms.CharField(
@@ -59,12 +73,22 @@ class SignupForm(PasswordPairMixin):
 
     def clean_org_name(self) -> str:
         name = self.cleaned_data["org_name"].strip()
-        if name != name.lower():
-            raise forms.ValidationError(
-                _("OrgName must be lower-case: use “%(lower)s”, not “%(name)s”."),
-                params={"lower": name.lower(), "name": name},
-            )
-        ORG_NAME_VALIDATOR(name)
+        try:
+            ORG_NAME_VALIDATOR(name)
+        except forms.ValidationError:
+            suggestion = org_name_suggestion(name)
+            if suggestion and suggestion == name.lower():
+                raise forms.ValidationError(
+                    _("OrgName must be lower-case: use “%(lower)s”, not “%(name)s”."),
+                    params={"lower": suggestion, "name": name},
+                ) from None
+            if suggestion:
+                raise forms.ValidationError(
+                    _("1–32 characters: lower-case letters, digits and “-”, starting with a letter: "
+                      "for example “%(suggestion)s”."),
+                    code="invalid_org_name", params={"suggestion": suggestion},
+                ) from None
+            raise
         if Organization.objects.filter(name__iexact=name).exists():
             raise forms.ValidationError(_("This OrgName is taken. Choose another one."))
         return name

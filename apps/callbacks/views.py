@@ -14,7 +14,13 @@ from apps.applications.access import app_view
 from apps.callbacks import services
 from apps.callbacks.exceptions import CallbackRulesFull, TestEventNotQueued, TestEventTooSoon
 from apps.callbacks.forms import CallbackRuleForm
-from apps.callbacks.selectors import RECENT_DELIVERIES, callback_rule_for_page, callback_rules, callback_rules_limit
+from apps.callbacks.selectors import (
+    RECENT_DELIVERIES,
+    callback_rule_for_page,
+    callback_rules,
+    callback_rules_limit,
+    callback_test_pending,
+)
 from console.errors import show_domain_error
 
 
@@ -46,6 +52,7 @@ def _rule_page(request, app, rule, *, form=None, revealed_secret: str = "", stat
             "rule": page_rule,
             "form": form or CallbackRuleForm(app=app, rule=page_rule),
             "revealed_secret": revealed_secret,
+            "test_pending": callback_test_pending(rule=page_rule),
         },
         status=status,
     )
@@ -140,7 +147,7 @@ def callback_rule_test(request, app, pk: int):
         show_domain_error(request, exc)
     else:
         messages.success(
-            request, _("Test event queued. Its deliveries appear below in a few seconds; reload to see them.")
+            request, _("Test event queued. Its deliveries appear below in a few seconds.")
         )
     response = redirect("features:callback_rule_edit", org_name=app.organization.name, app_name=app.name, pk=rule.pk)
     response["Location"] += "#deliveries"

@@ -295,3 +295,13 @@ def test_anonymous_visitors_are_sent_to_log_in(client, org):
         response = client.get(url)
         assert response.status_code == 302
         assert "login" in response["Location"]
+
+
+def test_data_center_names_follow_the_seed_in_both_languages():
+    from apps.applications.models import DataCenter
+
+    names = list(DataCenter.objects.order_by("sort_order").values_list("code", "name_zh", "name_en"))
+    assert names == [
+        ("bj1", "国内1区", "Beijing 1"), ("bj-vip6", "北京 Vip6 区", "Beijing VIP6"),
+        ("sgp1", "新加坡1区", "Singapore 1"), ("fra2", "德国2区", "Frankfurt"), ("usva1", "美东1区", "Virginia"),
+    ]

@@ -263,3 +263,30 @@ def test_page_query_counts_do_not_grow_with_rules_or_deliveries(owner_client, or
     owner_client.get(base(one))  # warm the session and catalog
     assert _queries(owner_client, base(one)) == _queries(owner_client, base(four))
     assert _queries(owner_client, rule_url(first)) == _queries(owner_client, rule_url(rules[0]))
+
+
+def test_the_delivery_log_polls_while_a_test_event_is_queued_and_stops_once_it_is_logged(
+    owner_client, org, django_capture_on_commit_callbacks
+):
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
+    assert 'hx-trigger="every 3s"' not in owner_client.get(rule_url(rule)).content.decode()
+    with time_machine.travel("2026-11-26 10:00:00 +0800", tick=False) as traveller:
+        with django_capture_on_commit_callbacks():
+            page = owner_client.post(rule_url(rule, "test"), follow=True).content.decode()
+        assert 'id="deliveries" hx-get="' + rule_url(rule) + '" hx-trigger="every 3s"' in page
+        assert "waiting for its delivery" in page
+        traveller.shift(2)
+        CallbackDeliveryFactory(rule=rule, delivery_id="msg_test")
+        page = owner_client.get(rule_url(rule)).content.decode()
+        assert 'hx-trigger="every 3s"' not in page and "msg_test" in page
+
+
+def test_a_test_event_never_delivered_stops_the_polling_after_two_minutes(
+    owner_client, org, django_capture_on_commit_callbacks
+):
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
+    with time_machine.travel("2026-11-26 10:00:00 +0800", tick=False) as traveller:
+        with django_capture_on_commit_callbacks():
+            owner_client.post(rule_url(rule, "test"))
+        traveller.shift(121)
+        assert 'hx-trigger="every 3s"' not in owner_client.get(rule_url(rule)).content.decode()

@@ -113,6 +113,7 @@ SAMPLES: dict[str, Sample] = {
     "accounts:password_reset_complete": Sample(action=PUBLIC),
     "accounts:no_organization": Sample(action=LOGIN),
     "plans:plan_compare": Sample(action=PUBLIC),
+    "purchase_agreement": Sample(action=PUBLIC),
     # --- apps ------------------------------------------------------------------------------------
     "applications:app_list": Sample(action=Action.VIEW_APPS, query=("q", "page")),
     "applications:app_create": Sample(
