@@ -20,6 +20,16 @@ def _english_outside_requests():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Attempt counters (re-check limits) live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="acme")
@@ -125,3 +135,15 @@ def _seeded_catalog(request):
         return
     _ensure_catalog()
     yield
+
+
+def confirm_identity(client: Client) -> Client:
+    """Mark the client's session as freshly re-authenticated (operation protection, apps.accounts.reauth)."""
+    from django.utils import timezone
+
+    from apps.accounts.reauth import SESSION_KEY
+
+    session = client.session
+    session[SESSION_KEY] = timezone.now().timestamp()
+    session.save()
+    return client

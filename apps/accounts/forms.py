@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts import reauth
+from apps.accounts.exceptions import RecheckLocked
 from apps.accounts.models import ORG_NAME_VALIDATOR, Organization, User
 from apps.accounts.roles import Role
 
@@ -106,3 +108,44 @@ class InvitationSignupForm(PasswordPairMixin):
 
     def password_user(self) -> User:
         return User(email=self.email)
+
+
+def _recheck_password(*, user, password: str, request) -> None:
+    try:
+        correct = reauth.password_recheck(user=user, password=password, request=request)
+    except RecheckLocked as error:
+        raise forms.ValidationError(error.message, code="recheck_locked") from error
+    if not correct:
+        raise forms.ValidationError(_("The password is not correct."), code="wrong_password")
+
+
+class ReauthForm(forms.Form):
+    """Confirm it is you before a sensitive operation."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, *args, user, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        _recheck_password(user=self.user, password=password, request=self.request)
+        return password
+
+
+class LimitedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password checked under the re-check attempt limit."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        _recheck_password(user=self.user, password=old_password, request=self.request)
+        return old_password

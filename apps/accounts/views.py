@@ -2,14 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts import services
+from apps.accounts import reauth, services
 from apps.accounts.access import SESSION_ORG_KEY, org_view
 from apps.accounts.exceptions import (
     AccountError,
@@ -19,7 +19,15 @@ from apps.accounts.exceptions import (
     OrgNameTaken,
     RoleNotAllowed,
 )
-from apps.accounts.forms import InvitationForm, InvitationSignupForm, LoginForm, MemberRoleForm, SignupForm
+from apps.accounts.forms import (
+    InvitationForm,
+    InvitationSignupForm,
+    LimitedPasswordChangeForm,
+    LoginForm,
+    MemberRoleForm,
+    ReauthForm,
+    SignupForm,
+)
 from apps.accounts.models import Membership, User
 from apps.accounts.roles import Action, Role, role_may
 from apps.accounts.selectors import current_membership, invitation_by_token, invitation_pending_list, member_list
@@ -180,6 +188,8 @@ def member_list_view(request, org_name: str):
 def member_invite(request, org_name: str):
     form = InvitationForm(request.POST, actor_role=request.membership.role)
     if form.is_valid():
+        if form.cleaned_data["role"] == Role.OWNER and not reauth.reauth_is_fresh(request):
+            return reauth.reauth_redirect(request)
         try:
             invitation = services.invitation_create(
                 actor=request.membership,
@@ -214,6 +224,7 @@ def _after_change(request, membership: Membership, *, still_member: bool):
 
 @org_view(Action.MANAGE_MEMBERS)
 @require_POST
+@reauth.reauth_required
 def member_change_role(request, org_name: str, membership_id: int):
     membership = get_object_or_404(request.organization.memberships.select_related("user"), pk=membership_id)
     form = MemberRoleForm(request.POST)
@@ -260,3 +271,31 @@ def invitation_revoke(request, org_name: str, invitation_id: int):
     else:
         messages.success(request, _("The invitation of %(email)s was revoked.") % {"email": invitation.email})
     return redirect("members:member_list", org_name=org_name)
+
+
+# --- operation protection ------------------------------------------------------------------------
+
+
+@login_required
+def reauth_view(request):
+    next_url = reauth.safe_next(request, request.POST.get("next") or request.GET.get("next")) or reverse("home")
+    form = ReauthForm(request.POST or None, user=request.user, request=request)
+    if request.method == "POST" and form.is_valid():
+        reauth.reauth_record(request)
+        messages.success(request, _("Confirmed. For the next 10 minutes you can do protected operations."))
+        return HttpResponseRedirect(next_url)
+    return render(request, "accounts/reauth.html", {"form": form, "next": next_url})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = LimitedPasswordChangeForm
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reauth.reauth_record(self.request)
+        return response

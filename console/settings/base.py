@@ -151,8 +151,17 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # so a new key is put first to rotate and `manage.py rotate_encryption_keys` re-encrypts.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
-# --- Celery ---------------------------------------------------------------------------------
+# --- Celery and the cache -------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache holds attempt counters (password and code re-checks): it must be shared by every web process,
+# so Redis when there is one, else files in var/ (embedded mode: one host).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    )
+}
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -79,6 +79,10 @@ SAMPLES: dict[str, Sample] = {
         data=lambda o: {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     ),
     "accounts:password_change_done": Sample(action=LOGIN),
+    "accounts:reauth": Sample(
+        action=LOGIN, methods=("GET", "POST"), query=("next",),
+        data=lambda o: {"password": PASSWORD, "next": "/"},
+    ),
     "accounts:password_reset": Sample(action=PUBLIC, methods=("GET", "POST"), data=lambda o: {"email": o.owner.email}),
     "accounts:password_reset_done": Sample(action=PUBLIC),
     "accounts:password_reset_confirm": Sample(
@@ -102,7 +106,6 @@ SAMPLES: dict[str, Sample] = {
     ),
     "applications:secret_reveal": Sample(
         kwargs=_app, action=Action.CHANGE_APPS, methods=("POST",), writes=frozenset({AUDIT}),
-        data=lambda o: {"password": PASSWORD},
     ),
     "applications:secret_rotate": Sample(
         kwargs=_app, action=Action.CHANGE_APPS, methods=("POST",), writes=frozenset({AUDIT}),
