@@ -3,8 +3,8 @@ last 10 minutes in this session.
 
 ``reauth_required`` wraps the view of such an operation. Without a fresh check it sends the user to the re-auth
 page, which returns to ``next`` (the operation's page: the URL itself for a GET, the page the form was posted from
-for a POST, so the user repeats the click). Every password re-check of a signed-in user goes through
-``password_recheck``: 5 failures per user in 15 minutes (across sessions and addresses, counted in
+for a POST, so the user repeats the click). Every password or code re-check of a signed-in user goes through
+``password_recheck``/``code_recheck``: 5 failures per user in 15 minutes (across sessions and addresses, counted in
 the cache) refuse further checks, and a username that the login lockout (django-axes) has locked from this address
 is refused too, so the re-check is no oracle outside the login lockout.
 """
@@ -62,6 +62,18 @@ def password_recheck(*, user, password: str, request=None) -> bool:
     """Whether ``password`` is the user's; raises RecheckLocked once the attempts are used up."""
     _refuse_if_locked(user=user, request=request)
     if user.check_password(password):
+        return True
+    _record_failure(user=user)
+    return False
+
+
+def code_recheck(*, user, code: str, request=None) -> bool:
+    """Whether ``code`` is a current two-factor code (or an unused recovery code) of the user; limited like
+    passwords, on top of django-otp's own per-device throttling."""
+    from apps.accounts import twofactor
+
+    _refuse_if_locked(user=user, request=request)
+    if twofactor.verify_code(user=user, code=code):
         return True
     _record_failure(user=user)
     return False

@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts import reauth, services
+from apps.accounts import reauth, services, twofactor
 from apps.accounts.access import SESSION_ORG_KEY, org_view
 from apps.accounts.exceptions import (
     AccountError,
@@ -23,6 +24,7 @@ from apps.accounts.forms import (
     InvitationForm,
     InvitationSignupForm,
     LimitedPasswordChangeForm,
+    LoginCodeForm,
     LoginForm,
     MemberRoleForm,
     ReauthForm,
@@ -36,10 +38,60 @@ from apps.accounts.selectors import current_membership, invitation_by_token, inv
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+PENDING_SIGN_IN = "two_factor_pending"
+PENDING_FOR = 300  # seconds between the right password and the code
+
+
 class LoginView(auth_views.LoginView):
+    """Email and password; with two-factor sign-in on (and this device not remembered) the user is not signed in
+    yet: the session only remembers who passed the password, and login_code asks for the code."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        cookie = self.request.COOKIES.get(twofactor.REMEMBER_COOKIE)
+        remembered = twofactor.is_remembered(user=user, cookie_value=cookie)
+        if not twofactor.has_two_factor(user) or remembered:
+            return super().form_valid(form)
+        self.request.session[PENDING_SIGN_IN] = {
+            "user": user.pk, "backend": user.backend, "at": timezone.now().timestamp(),
+            "next": self.get_success_url(),
+        }
+        return redirect("accounts:login_code")
+
+
+def _pending_user(request) -> tuple[User | None, dict]:
+    pending = request.session.get(PENDING_SIGN_IN)
+    if not isinstance(pending, dict) or timezone.now().timestamp() - pending.get("at", 0) > PENDING_FOR:
+        return None, {}
+    return User.objects.filter(pk=pending.get("user"), is_active=True).first(), pending
+
+
+def login_code(request):
+    """Second step of signing in: a code from the authenticator app, or a recovery code (once)."""
+    user, pending = _pending_user(request)
+    if user is None:
+        request.session.pop(PENDING_SIGN_IN, None)
+        return render(request, "accounts/login_code.html", {"expired": True})
+    form = LoginCodeForm(request.POST or None, user=user, request=request)
+    if request.method == "POST":
+        if form.is_valid():
+            request.session.pop(PENDING_SIGN_IN, None)
+            login(request, user, backend=pending["backend"])
+            reauth.reauth_record(request)
+            response = HttpResponseRedirect(reauth.safe_next(request, pending.get("next")) or reverse("home"))
+            if form.cleaned_data["remember"]:
+                twofactor.set_remember_cookie(response, user=user)
+            return response
+        if form.has_error("code", "recheck_locked"):
+            # Out of attempts: the password must be entered again (and counts for the login lockout there).
+            request.session.pop(PENDING_SIGN_IN, None)
+            messages.error(request, form.errors["code"][0])
+            return redirect("accounts:login")
+    return render(request, "accounts/login_code.html", {"form": form})
 
 
 @login_required
@@ -156,7 +208,9 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
         invitation.may_revoke = actor.role == Role.OWNER or invitation.role != Role.OWNER
     members = list(member_list(organization=request.organization))
     owner_count = sum(member.role == Role.OWNER for member in members)
+    with_two_factor = twofactor.users_with_two_factor(user_ids=[member.user_id for member in members])
     for member in members:
+        member.two_factor_on = member.user_id in with_two_factor
         member.is_last_owner = member.role == Role.OWNER and owner_count == 1
         member.may_manage = (actor.role == Role.OWNER or member.role != Role.OWNER) and not member.is_last_owner
     context = {
@@ -166,6 +220,8 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
         "invite_form": invite_form,
         "role_choices": invite_form.fields["role"].choices,
         "role_matrix": _role_matrix(),
+        "members_without_two_factor": sum(not member.two_factor_on for member in members),
+        "may_manage_security": actor.may(Action.MANAGE_SECURITY),
     }
     return render(request, "members/member_list.html", context, status=status)
 

@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "member.joined": _("Member joined"),
     "member.removed": _("Member removed"),
     "member.role_changed": _("Member role changed"),
+    "organization.two_factor_required": _("Two-factor sign-in required"),
+    "organization.two_factor_optional": _("Two-factor sign-in made optional"),
     "feature.enable": _("Feature enabled"),
     "recall.update": _("Message recall settings changed"),
     "sensitive_words.settings_update": _("Sensitive word settings changed"),
