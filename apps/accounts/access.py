@@ -68,3 +68,17 @@ def org_view(action: Action | str):
         return wrapped
 
     return decorator
+
+
+class SessionActivityMiddleware:
+    """Keeps the signed-in user's session row current (at most one write a minute; see usersessions)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from apps.accounts.usersessions import session_touch
+
+        if request.user.is_authenticated:
+            session_touch(request)
+        return self.get_response(request)

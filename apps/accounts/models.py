@@ -233,3 +233,66 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code of {self.user}"
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, so that the user can see and end each one. Keyed by the session's key (the
+    session itself stays in Django's session store); ``last_seen_at`` is refreshed at most once a minute."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tracked_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    device = models.CharField(_("device"), max_length=120, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.device or '?'}"
+
+
+class SignInEvent(models.Model):
+    """One sign-in attempt on an existing account, successful or not; kept 30 days."""
+
+    class Outcome(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in")
+        WRONG_PASSWORD = "wrong_password", _("Password refused")
+        WRONG_CODE = "wrong_code", _("Two-factor code refused")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_events")
+    outcome = models.CharField(_("result"), max_length=16, choices=Outcome.choices)
+    device = models.CharField(_("device"), max_length=120, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-in history")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.outcome} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome == self.Outcome.SIGNED_IN
+
+
+class KnownDevice(models.Model):
+    """A browser the user has signed in from (its device cookie, hashed): a sign-in from any other one is mailed."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="known_devices")
+    device_hash = models.CharField(max_length=64)
+    device = models.CharField(max_length=120, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "device_hash"], name="knowndevice_user_hash_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.device or '?'}"

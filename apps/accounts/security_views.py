@@ -4,19 +4,22 @@ two-factor rule on the members page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from apps.accounts import reauth, twofactor
+from apps.accounts import reauth, twofactor, usersessions
 from apps.accounts.access import org_view
 from apps.accounts.exceptions import AccountError
 from apps.accounts.forms import TwoFactorConfirmForm, TwoFactorPolicyForm
+from apps.accounts.models import UserSession
 from apps.accounts.roles import Action
 
 
+@never_cache
 @login_required
 def security(request):
     user = request.user
@@ -25,7 +28,32 @@ def security(request):
         "recovery_codes_left": twofactor.recovery_codes_left(user=user),
         "required_by": [m.organization.name for m in user.memberships.select_related("organization")
                         if m.organization.require_two_factor],
+        "sessions": usersessions.user_sessions(user=user),
+        "current_session_key": request.session.session_key,
+        "history": usersessions.sign_in_history(user=user)[:200],
+        "history_days": usersessions.HISTORY_DAYS,
     })
+
+
+@login_required
+@require_POST
+def session_sign_out(request, pk: int):
+    row = get_object_or_404(UserSession.objects.filter(user=request.user), pk=pk)
+    if row.session_key == request.session.session_key:
+        messages.info(request, _("That is this session: use Log out instead."))
+    else:
+        usersessions.session_sign_out(row=row)
+        messages.success(request, _("That session was signed out."))
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def sessions_sign_out_others(request):
+    count = usersessions.sessions_sign_out_others(user=request.user, current_key=request.session.session_key)
+    messages.success(request, ngettext("%(n)d other session was signed out.", "%(n)d other sessions were signed out.",
+                                       count) % {"n": count})
+    return redirect("accounts:security")
 
 
 def _recovery_codes_page(request, codes: list[str], *, next_url: str | None = None):

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts import reauth, services, twofactor
+from apps.accounts import reauth, services, twofactor, usersessions
 from apps.accounts.access import SESSION_ORG_KEY, org_view
 from apps.accounts.exceptions import (
     AccountError,
@@ -30,7 +30,7 @@ from apps.accounts.forms import (
     ReauthForm,
     SignupForm,
 )
-from apps.accounts.models import Membership, User
+from apps.accounts.models import Membership, SignInEvent, User
 from apps.accounts.roles import Action, Role, role_may
 from apps.accounts.selectors import current_membership, invitation_by_token, invitation_pending_list, member_list
 
@@ -55,7 +55,9 @@ class LoginView(auth_views.LoginView):
         cookie = self.request.COOKIES.get(twofactor.REMEMBER_COOKIE)
         remembered = twofactor.is_remembered(user=user, cookie_value=cookie)
         if not twofactor.has_two_factor(user) or remembered:
-            return super().form_valid(form)
+            response = super().form_valid(form)
+            usersessions.sign_in_succeeded(request=self.request, response=response, user=user)
+            return response
         self.request.session[PENDING_SIGN_IN] = {
             "user": user.pk, "backend": user.backend, "at": timezone.now().timestamp(),
             "next": self.get_success_url(),
@@ -85,7 +87,10 @@ def login_code(request):
             response = HttpResponseRedirect(reauth.safe_next(request, pending.get("next")) or reverse("home"))
             if form.cleaned_data["remember"]:
                 twofactor.set_remember_cookie(response, user=user)
+            usersessions.sign_in_succeeded(request=request, response=response, user=user)
             return response
+        if form.has_error("code", "wrong_code"):
+            usersessions.sign_in_record(request=request, user=user, outcome=SignInEvent.Outcome.WRONG_CODE)
         if form.has_error("code", "recheck_locked"):
             # Out of attempts: the password must be entered again (and counts for the login lockout there).
             request.session.pop(PENDING_SIGN_IN, None)

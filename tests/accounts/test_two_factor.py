@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 
 from apps.accounts import twofactor
-from apps.accounts.models import Organization, RecoveryCode, TOTPDevice, User
+from apps.accounts.models import Organization, RecoveryCode, SignInEvent, TOTPDevice, User
 from apps.accounts.roles import Role
 from apps.audit.models import AuditEntry
 from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory
@@ -134,6 +134,17 @@ def test_the_code_step_returns_to_next(user):
     client.post(f"{LOGIN}?next=/accounts/security/",
                 {"username": user.email, "password": PASSWORD, "next": "/accounts/security/"})
     assert client.post(CODE, {"code": code_of(device, steps=1)})["Location"] == "/accounts/security/"
+
+
+def test_wrong_codes_and_the_sign_in_are_in_the_history(user):
+    device, _codes = enrol(user)
+    client = Client()
+    sign_in(client, user)
+    client.post(CODE, {"code": "000000"})
+    with time_machine.travel(timezone.now() + timedelta(seconds=2)):
+        client.post(CODE, {"code": code_of(device, steps=1)})
+    assert list(SignInEvent.objects.filter(user=user).order_by("pk").values_list("outcome", flat=True)) == [
+        "wrong_code", "signed_in"]
 
 
 def test_a_code_works_only_once(user):

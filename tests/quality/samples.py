@@ -29,6 +29,8 @@ NEW_PASSWORD = "Quality-wall-2026!"
 
 AUDIT = "audit.AuditEntry"
 AXES = frozenset({"axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"})
+# Signing in or out keeps the session list, the sign-in history and the known devices.
+SIGN_IN = frozenset({"accounts.UserSession", "accounts.SignInEvent", "accounts.KnownDevice"})
 
 
 @dataclass(frozen=True)
@@ -65,24 +67,34 @@ def _enrolment_code(user) -> str:
     return f"{totp(device.bin_key, step=30, digits=6):06d}" if device else "000000"
 
 
+def _other_session_of(user) -> int:
+    """A new signed-in session of the user (the walker's own client is another one)."""
+    from django.test import Client
+
+    from apps.accounts.models import UserSession
+
+    Client().force_login(user)
+    return UserSession.objects.filter(user=user).latest("pk").pk
+
+
 SAMPLES: dict[str, Sample] = {
     # --- public and account pages -------------------------------------------------------------
     "home": Sample(action=LOGIN),
     "healthz": Sample(action=PUBLIC),
     "accounts:login": Sample(
-        action=PUBLIC, methods=("GET", "POST"), writes=AXES,
+        action=PUBLIC, methods=("GET", "POST"), writes=AXES | SIGN_IN,
         data=lambda o: {"username": o.owner.email, "password": PASSWORD},
     ),
-    "accounts:logout": Sample(action=LOGIN, methods=("POST",), ends_on_login_page=True),
+    "accounts:logout": Sample(action=LOGIN, methods=("POST",), ends_on_login_page=True, writes=SIGN_IN),
     "accounts:signup": Sample(
         action=PUBLIC, methods=("GET", "POST"),
-        writes=frozenset({"accounts.User", "accounts.Organization", "accounts.Membership", AUDIT, *AXES}),
+        writes=frozenset({"accounts.User", "accounts.Organization", "accounts.Membership", AUDIT, *AXES, *SIGN_IN}),
         data=lambda o: {"email": "new@signup.test", "org_name": "initech", "password1": NEW_PASSWORD,
                         "password2": NEW_PASSWORD},
     ),
     "accounts:invitation_accept": Sample(
         action=PUBLIC, methods=("GET", "POST"), kwargs=lambda o: {"token": o.invitation.token},
-        writes=frozenset({"accounts.User", "accounts.Membership", AUDIT, *AXES}),
+        writes=frozenset({"accounts.User", "accounts.Membership", AUDIT, *AXES, *SIGN_IN}),
         data=lambda o: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     ),
     "accounts:password_change": Sample(
@@ -94,6 +106,13 @@ SAMPLES: dict[str, Sample] = {
     # walks the real sign-in).
     "accounts:login_code": Sample(action=PUBLIC, methods=("GET", "POST"), data=lambda o: {"code": "123456"}),
     "accounts:security": Sample(action=LOGIN),
+    "accounts:session_sign_out": Sample(
+        action=LOGIN, methods=("POST",), kwargs=lambda o: {"pk": _other_session_of(o.owner)},
+        writes=frozenset({"accounts.UserSession", "sessions.Session"}),
+    ),
+    "accounts:sessions_sign_out_others": Sample(
+        action=LOGIN, methods=("POST",), writes=frozenset({"accounts.UserSession", "sessions.Session"}),
+    ),
     "accounts:two_factor_enrol": Sample(
         action=LOGIN, methods=("GET", "POST"), query=("next",),
         writes=frozenset({"accounts.TOTPDevice", "accounts.RecoveryCode"}),
