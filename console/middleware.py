@@ -18,3 +18,37 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class DomainErrorMiddleware:
+    """A domain error no view handled answers its status with its message on a console page, so a POST that a
+    rule refuses (a feature not in the app's plan: 403) writes nothing and says why, with the way out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from console.errors import DomainError
+
+        if not isinstance(exception, DomainError):
+            return None
+        from django.shortcuts import render
+
+        from apps.accounts.roles import Action
+
+        app = getattr(exception, "app", None)
+        membership = getattr(request, "membership", None)
+        return render(
+            request,
+            "domain_error.html",
+            {
+                "error": exception,
+                "app": app,
+                "feature_code": getattr(exception, "feature_code", ""),
+                "can_purchase": app is not None and membership is not None and membership.may(Action.PURCHASE),
+            },
+            status=exception.http_status,
+        )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from apps.plans.selectors import entitlements_for
+from apps.plans.entitlements import Quota, entitlements_for
 from orders.models import Order
 from orders.selectors import AddonRequest, PurchaseOptions
 
@@ -57,14 +57,14 @@ class CheckoutForm(forms.Form):
                     {"min": 0, "max": addon.max_quantity, "step": 1, "class": "form-control", "hx-preserve": "true"}
                 )
             else:
-                cap = base.quotas.get(addon.feature.code, 0)
+                cap = base.quota(addon.feature.code)
                 all_tiers = [(str(t.value), self._tier_label(addon, t)) for t in addon.tiers.all()]
-                visible = [(v, label) for v, label in all_tiers if cap is not None and int(v) > cap]
+                visible = [(v, label) for v, label in all_tiers if Quota(int(v)).exceeds(cap)]
                 field = forms.TypedChoiceField(
                     label=addon.name, coerce=int, empty_value=None, required=False,
                     choices=[("", _("None"))] + all_tiers,
                     help_text=_("Sets the cap; the app has %(cap)s with %(plan)s.")
-                    % {"cap": _("unlimited") if cap is None else number_format(cap, force_grouping=True),
+                    % {"cap": _("unlimited") if cap.unlimited else number_format(cap.value, force_grouping=True),
                        "plan": base.plan.name},
                 )
                 # Every catalog tier is a valid input, so a lower one reaches the rules and gets their

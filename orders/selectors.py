@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from apps.plans.entitlements import Entitlements, Quota, entitlements_for
 from apps.plans.models import AddOn, Plan
-from apps.plans.selectors import Entitlements, app_entitlements, catalog_addons, catalog_plans, entitlements_for
+from apps.plans.selectors import catalog_addons, catalog_plans
 from console.money import ZERO, quantize_money
 from console.timeutil import business_date, days_in_month
+from orders.entitlements import app_entitlements
 from orders.exceptions import PurchaseNotAllowed
 from orders.models import Order, OrderLine, item_label
 
@@ -100,8 +102,8 @@ def purchase_options(*, app) -> PurchaseOptions:
     )
 
 
-def _cap_text(value: int | None) -> str:
-    return str(_("unlimited")) if value is None else number_format(value, force_grouping=True)
+def _cap_text(quota: Quota) -> str:
+    return str(_("unlimited")) if quota.unlimited else number_format(quota.value, force_grouping=True)
 
 
 def purchase_quote(
@@ -166,12 +168,13 @@ def purchase_quote(
             raise PurchaseNotAllowed(_("Choose one of the tiers of %(addon)s.") % {"addon": addon.name})
         if request.quantity != 1:
             raise PurchaseNotAllowed(_("%(addon)s is bought as one tier, not a quantity.") % {"addon": addon.name})
-        cap = base.quotas.get(addon.feature.code, 0)
-        if cap is None or tier.value <= cap:
+        cap = base.quota(addon.feature.code)
+        if not Quota(tier.value).exceeds(cap):
             raise PurchaseNotAllowed(
                 _("%(addon)s: the %(tier)s tier is not above the cap of %(cap)s the app has with %(plan)s. "
                   "Choose a higher tier.")
-                % {"addon": addon.name, "tier": _cap_text(tier.value), "cap": _cap_text(cap), "plan": base.plan.name}
+                % {"addon": addon.name, "tier": _cap_text(Quota(tier.value)), "cap": _cap_text(cap),
+                   "plan": base.plan.name}
             )
         lines.append(QuoteLine(OrderLine.Kind.ADDON, None, addon, tier.value, 1, tier.monthly_price,
                                tier.monthly_price))
@@ -206,10 +209,8 @@ def cheapest_plan_with_feature(*, options: PurchaseOptions, feature_code: str) -
         if feature_code in offered.switches:
             if offered.switches[feature_code] and not current.switches.get(feature_code, False):
                 return plan
-        elif feature_code in offered.quotas:
-            now_value, new_value = current.quotas.get(feature_code, 0), offered.quotas[feature_code]
-            if now_value is not None and (new_value is None or new_value > now_value):
-                return plan
+        elif feature_code in offered.quotas and offered.quota(feature_code).exceeds(current.quota(feature_code)):
+            return plan
     return None
 
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from apps.accounts.access import org_view
 from apps.accounts.roles import Action
 from apps.applications.access import app_view
-from apps.plans.selectors import quota_rows
+from apps.plans.entitlements import quota_rows
 from orders import selectors
 from orders.exceptions import PurchaseNotAllowed
 from orders.forms import CheckoutForm, OrderFilterForm

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from apps.applications.models import App, DataCenter
 from apps.plans.models import Plan
-from apps.plans.selectors import annotate_current_plan
+from orders.entitlements import annotate_current_plan
 
 
 def app_list(*, organization, search: str | None = None) -> QuerySet[App]:

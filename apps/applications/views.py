@@ -14,8 +14,8 @@ from apps.applications.access import app_view
 from apps.applications.exceptions import AppError, AppLimitReached, AppNameTaken
 from apps.applications.forms import AppCreateForm, AppEditForm, SecretRotateForm
 from apps.plans.models import CatalogSettings
-from apps.plans.selectors import plan_for_app
 from console import crypto
+from orders.entitlements import plan_for_app
 
 APPS_PER_PAGE = 20
 

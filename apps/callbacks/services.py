@@ -18,6 +18,7 @@ from apps.callbacks import guard, sender
 from apps.callbacks.exceptions import CallbackRulesFull, TestEventTooSoon
 from apps.callbacks.models import WAIT_MS_DEFAULT, CallbackDelivery, CallbackRule
 from apps.plans.models import CatalogSettings
+from orders.entitlements import require_feature
 
 DELIVERIES_KEPT = 100  # per rule; the pages show the last 20
 RULE_FIELDS = ("name", "kind", "url", "chat_types", "message_types", "enabled", "wait_ms", "on_failure")
@@ -61,6 +62,7 @@ def callback_rule_create(
     The app row is locked, so two concurrent creates cannot both pass ``callback_rules_max``; the unique
     constraint backs the name check. The URL passes the SSRF guard (ValidationError on "url" otherwise),
     resolved before the lock is taken so a slow DNS answer does not hold it."""
+    require_feature(app=app, code="callbacks")
     fields = _normalised({"name": name, "kind": kind, "url": url, "chat_types": chat_types,
                           "message_types": message_types, "enabled": enabled, "wait_ms": wait_ms,
                           "on_failure": on_failure})
@@ -91,6 +93,7 @@ def callback_rule_update(*, rule: CallbackRule, actor, **changes) -> tuple[Callb
     """Change a rule's settings (not its secret). Returns (rule, changed); no change writes no audit entry.
     A changed URL passes the SSRF guard again; an unchanged one is not re-resolved, so a rule whose host
     went away can still be edited or turned off."""
+    require_feature(app=rule.app, code="callbacks")
     unknown = set(changes) - set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"callback_rule_update() cannot change {', '.join(sorted(unknown))}")
@@ -121,6 +124,7 @@ def callback_rule_update(*, rule: CallbackRule, actor, **changes) -> tuple[Callb
 @transaction.atomic
 def callback_rule_delete(*, rule: CallbackRule, actor) -> bool:
     """Remove a rule and its delivery log. False (and nothing written) when it was already gone."""
+    require_feature(app=rule.app, code="callbacks")
     deleted, _by_model = CallbackRule.objects.filter(pk=rule.pk).delete()
     if not deleted:
         return False
@@ -132,6 +136,7 @@ def callback_rule_delete(*, rule: CallbackRule, actor) -> bool:
 @transaction.atomic
 def callback_secret_rotate(*, rule: CallbackRule, actor) -> tuple[CallbackRule, str]:
     """Replace the rule's secret; the old one stops signing at once. Returns (rule, new secret)."""
+    require_feature(app=rule.app, code="callbacks")
     rule = CallbackRule.objects.select_for_update().select_related("app__organization").get(pk=rule.pk)
     secret = new_secret()
     rule.secret = secret
@@ -150,6 +155,7 @@ def callback_test_send(*, rule: CallbackRule, actor, now: dt.datetime | None = N
     """Queue a test event for the rule (Celery, after commit). Returns the delivery ID its attempts share.
     At most one per TEST_EVENT_INTERVAL_SECONDS per rule (a conditional update claims the slot, so two
     clicks at once queue one); TestEventTooSoon otherwise."""
+    require_feature(app=rule.app, code="callbacks")
     from apps.callbacks.tasks import deliver_test_event
 
     now = now or timezone.now()

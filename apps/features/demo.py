@@ -5,12 +5,12 @@ from apps.accounts.models import Membership
 from apps.accounts.roles import Role
 from apps.features.services import app_feature_enable
 from apps.ipwhitelist.services import whitelist_entries_add
-from apps.plans.selectors import app_entitlements
 from apps.push.forms import VENDOR_FORMS
 from apps.push.models import PushCertificate
 from apps.push.services import push_certificate_create
 from apps.sensitive_words.models import SensitiveWord
 from apps.sensitive_words.services import sensitive_words_add
+from orders.entitlements import app_entitlements
 
 DEMO_WORDS = ["加微信", "刷单返利", "代开发票", "赌博", "违禁品", "free money", "casino", "click here"]
 DEMO_WHITELIST = [("10.8.0.0/16", "Office VPN"), ("203.0.113.10", "Beijing app servers"),

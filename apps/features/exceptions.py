@@ -5,6 +5,3 @@ class FeatureError(Exception):
 class UnknownFeature(FeatureError):
     pass
 
-
-class FeatureNotIncluded(FeatureError):
-    pass

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from apps.features.models import AppFeature, RecallSettings
+from apps.plans.entitlements import Entitlements, Quota, entitlements_for, plan_features, plan_quota
 from apps.plans.models import Feature, Plan, PlanFeature
-from apps.plans.selectors import Entitlements, app_entitlements, catalog_addons, entitlements_for
+from apps.plans.selectors import catalog_addons
+from orders.entitlements import app_entitlements
 
 
 class State:
@@ -40,12 +42,6 @@ class FeatureOverview:
     entitlements: Entitlements
     switches: list[FeatureRow]
     quotas: list[FeatureRow]
-
-
-def _more(value: int | None, than: int | None) -> bool:
-    if than is None:
-        return False
-    return value is None or value > than
 
 
 def feature_overview(*, app) -> FeatureOverview:
@@ -83,18 +79,18 @@ def feature_overview(*, app) -> FeatureOverview:
                 )
             )
         else:
-            value = ent.quotas.get(code, 0)
+            quota = ent.quota(code)
             addons = addons_by_feature.get(code, [])
             quotas.append(
                 FeatureRow(
                     feature=feature,
                     state=State.QUOTA,
-                    value=value,
-                    plan_value=_plan_value(ent.plan, code),
-                    upgrade_available=any(_more(other.quotas.get(code, 0), value) for other in higher),
-                    addons_available=value is not None
-                    and any(
-                        addon.stackable or any(tier.value > value for tier in addon.tiers.all())
+                    value=quota.value,
+                    plan_value=_plan_value(ent.plan, code).value,
+                    upgrade_available=any(other.quota(code).exceeds(quota) for other in higher),
+                    addons_available=any(
+                        (addon.stackable and not quota.unlimited)
+                        or any(Quota(tier.value).exceeds(quota) for tier in addon.tiers.all())
                         for addon in addons
                     ),
                 )
@@ -102,11 +98,11 @@ def feature_overview(*, app) -> FeatureOverview:
     return FeatureOverview(entitlements=ent, switches=switches, quotas=quotas)
 
 
-def _plan_value(plan: Plan, code: str) -> int | None:
-    for row in plan.plan_features.all():
+def _plan_value(plan: Plan, code: str) -> Quota:
+    for row in plan_features(plan):
         if row.feature.code == code:
-            return row.quota if row.included else 0
-    return 0
+            return plan_quota(row)
+    return Quota(0)
 
 
 def recall_settings_for(*, app) -> RecallSettings:

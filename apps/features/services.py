@@ -4,10 +4,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_app
-from apps.features.exceptions import FeatureNotIncluded, UnknownFeature
+from apps.features.exceptions import UnknownFeature
 from apps.features.models import AppFeature, RecallSettings
 from apps.plans.models import Feature
-from apps.plans.selectors import app_entitlements
+from orders.entitlements import require_feature
 
 
 @transaction.atomic
@@ -17,8 +17,7 @@ def app_feature_enable(*, app, feature_code: str, actor) -> tuple[AppFeature, bo
     feature = Feature.objects.filter(code=feature_code, kind=Feature.Kind.SWITCH).first()
     if feature is None:
         raise UnknownFeature(f"No switch feature {feature_code!r}.")
-    if not app_entitlements(app=app).includes(feature.code):
-        raise FeatureNotIncluded(feature.name)
+    require_feature(app=app, code=feature.code)
     now = timezone.now()
     row, created = AppFeature.objects.get_or_create(
         app=app, feature=feature, defaults={"enabled": True, "enabled_at": now, "enabled_by": actor}
@@ -46,6 +45,7 @@ def recall_settings_update(
     *, app, actor, client_recall_seconds: int, rest_recall_seconds: int
 ) -> tuple[RecallSettings, bool]:
     """Save the app's message recall times (1 minute to 7 days each). Returns (settings, changed)."""
+    require_feature(app=app, code="recall")
     settings, _created = RecallSettings.objects.select_for_update().get_or_create(app=app)
     before = {"client_recall_seconds": settings.client_recall_seconds,
               "rest_recall_seconds": settings.rest_recall_seconds}

@@ -7,11 +7,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.roles import Action
 from apps.applications.access import app_view
-from apps.features.exceptions import FeatureNotIncluded, UnknownFeature
+from apps.features.exceptions import UnknownFeature
 from apps.features.forms import RecallSettingsForm
 from apps.features.selectors import feature_overview, recall_settings_for
 from apps.features.services import app_feature_enable, recall_settings_update
-from apps.plans.models import Feature
+from orders.entitlements import FeatureNotInPlan
 
 
 @app_view(Action.VIEW_APPS)
@@ -35,12 +35,8 @@ def enable(request, app, code: str):
         row, changed = app_feature_enable(app=app, feature_code=code, actor=request.user)
     except UnknownFeature as exc:
         raise Http404("No such feature.") from exc
-    except FeatureNotIncluded:
-        feature = Feature.objects.get(code=code)
-        messages.error(
-            request,
-            _("%(feature)s is not included in this app's plan. Upgrade to use it.") % {"feature": feature.name},
-        )
+    except FeatureNotInPlan as exc:
+        messages.error(request, exc.message)
         return redirect("features:overview", org_name=app.organization.name, app_name=app.name)
     if changed:
         messages.success(request, _("%(feature)s is on.") % {"feature": row.feature.name})

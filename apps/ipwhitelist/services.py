@@ -10,6 +10,7 @@ from apps.ipwhitelist.exceptions import DuplicateEntries, WhitelistFull
 from apps.ipwhitelist.models import WhitelistEntry
 from apps.ipwhitelist.networks import network_text, parse_network
 from apps.plans.models import CatalogSettings
+from orders.entitlements import require_feature
 
 
 @transaction.atomic
@@ -19,6 +20,7 @@ def whitelist_entries_add(*, app: App, actor, entries: Sequence[str], note: str 
     Raises InvalidEntry for text that is not an entry, DuplicateEntries when a network is already on the list
     (or twice in ``entries``), WhitelistFull past ``CatalogSettings.ip_whitelist_max``. The app row is locked
     first, so two concurrent adds cannot both pass the limit; the unique constraint backs the duplicate check."""
+    require_feature(app=app, code="ip_whitelist")
     App.objects.select_for_update().only("pk").get(pk=app.pk)
     networks = [parse_network(text) for text in entries]
     texts = [network_text(network) for network in networks]
@@ -58,6 +60,7 @@ def whitelist_entries_add(*, app: App, actor, entries: Sequence[str], note: str 
 @transaction.atomic
 def whitelist_entry_delete(*, entry: WhitelistEntry, actor) -> bool:
     """Remove one entry. Returns False (and writes nothing) when it was already gone."""
+    require_feature(app=entry.app, code="ip_whitelist")
     deleted, _by_model = WhitelistEntry.objects.filter(pk=entry.pk).delete()
     if not deleted:
         return False

@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.audit.services import audit_app
 from apps.push.exceptions import DuplicateCertificate
 from apps.push.models import VENDOR_NAMES_EN, PushCertificate
+from orders.entitlements import require_feature
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def _name_taken(*, app, vendor: str, name: str, exclude_pk: int | None = None) -
 @transaction.atomic
 def push_certificate_create(*, app, actor, vendor: str, values: CertificateValues) -> PushCertificate:
     """Add a certificate. Raises DuplicateCertificate when the app has one of this vendor with this name."""
+    require_feature(app=app, code="push")
     if _name_taken(app=app, vendor=vendor, name=values.name):
         raise DuplicateCertificate(vendor, values.name)
     now = timezone.now()
@@ -83,6 +85,7 @@ def push_certificate_create(*, app, actor, vendor: str, values: CertificateValue
 @transaction.atomic
 def push_certificate_update(*, certificate: PushCertificate, actor, values: CertificateValues) -> bool:
     """Save new values. Returns False (and writes nothing) when nothing changed."""
+    require_feature(app=certificate.app, code="push")
     certificate = PushCertificate.objects.select_for_update().get(pk=certificate.pk)
     changed = [column for column in PLAIN_COLUMNS
                if column != "options" and getattr(certificate, column) != getattr(values, column)]
@@ -117,6 +120,7 @@ def push_certificate_update(*, certificate: PushCertificate, actor, values: Cert
 @transaction.atomic
 def push_certificate_delete(*, certificate: PushCertificate, actor) -> bool:
     """Delete a certificate. Returns False (and writes nothing) when it was already gone."""
+    require_feature(app=certificate.app, code="push")
     deleted, _by_model = PushCertificate.objects.filter(pk=certificate.pk).delete()
     if not deleted:
         return False

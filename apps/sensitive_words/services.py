@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.audit.services import audit_app
 from apps.sensitive_words.exceptions import WordListFull
 from apps.sensitive_words.models import WORDS_PER_APP, SensitiveWord, SensitiveWordSettings, word_key
+from orders.entitlements import require_feature
 
 INSERT_BATCH = 1000
 AUDIT_SAMPLE = 10
@@ -43,6 +44,7 @@ def sensitive_word_settings_update(
     *, app, actor, enabled: bool, action: str, ignore_case: bool
 ) -> tuple[SensitiveWordSettings, bool]:
     """Save the filter switch, the action and ignore case. Returns (settings, changed)."""
+    require_feature(app=app, code="sensitive_words")
     settings = _locked_settings(app)
     before = {"enabled": settings.enabled, "action": settings.action, "ignore_case": settings.ignore_case}
     after = {"enabled": enabled, "action": action, "ignore_case": ignore_case}
@@ -94,6 +96,7 @@ def _insert_words(*, app, actor, words: Sequence[str]) -> WordsAdded:
 @transaction.atomic
 def sensitive_words_add(*, app, actor, words: Sequence[str]) -> WordsAdded:
     """Add words typed in the form. Raises WordListFull (nothing saved) past the cap."""
+    require_feature(app=app, code="sensitive_words")
     result = _insert_words(app=app, actor=actor, words=words)
     if result.added:
         audit_app(
@@ -107,6 +110,7 @@ def sensitive_words_add(*, app, actor, words: Sequence[str]) -> WordsAdded:
 @transaction.atomic
 def sensitive_words_import(*, app, actor, words: Sequence[str], filename: str) -> WordsAdded:
     """Add the words of an imported file. Raises WordListFull (nothing saved) past the cap."""
+    require_feature(app=app, code="sensitive_words")
     result = _insert_words(app=app, actor=actor, words=words)
     if result.added:
         filename = filename[:100]
@@ -122,6 +126,7 @@ def sensitive_words_import(*, app, actor, words: Sequence[str], filename: str) -
 @transaction.atomic
 def sensitive_words_delete(*, app, actor, word_ids: Sequence[int]) -> int:
     """Delete the app's words among ``word_ids`` (ids of other apps are ignored). Returns how many."""
+    require_feature(app=app, code="sensitive_words")
     words = SensitiveWord.objects.filter(app=app, pk__in=list(word_ids))
     if not words.exists():  # nothing to do: no lock, and no settings row created for nothing
         return 0

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "apps.accounts.access.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "console.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "console.urls"

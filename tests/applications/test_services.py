@@ -8,7 +8,7 @@ from apps.applications.selectors import app_by_credentials
 from apps.applications.services import app_create, app_secret_reveal, app_secret_rotate, app_update
 from apps.audit.models import AuditEntry
 from apps.plans.models import CatalogSettings
-from apps.plans.selectors import plan_for_app
+from orders.entitlements import plan_for_app
 from tests.accounts.factories import OrganizationFactory
 from tests.applications.factories import AppFactory
 from tests.concurrency import run_together

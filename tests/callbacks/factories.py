@@ -2,7 +2,6 @@ import factory
 
 from apps.callbacks.models import CallbackDelivery, CallbackRule
 from apps.callbacks.services import new_secret
-from tests.applications.factories import AppFactory
 
 PUBLIC_URL = "https://93.184.216.34/easemob/callback"  # an IP literal: no DNS in tests
 
@@ -11,7 +10,7 @@ class CallbackRuleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CallbackRule
 
-    app = factory.SubFactory(AppFactory)
+    app = factory.SubFactory("tests.orders.factories.ProAppFactory")
     name = factory.Sequence(lambda n: f"rule{n}")
     kind = CallbackRule.Kind.POST_SEND
     url = PUBLIC_URL

@@ -13,9 +13,9 @@ from apps.callbacks.services import (
     callback_secret_rotate,
 )
 from apps.plans.models import CatalogSettings
-from tests.applications.factories import AppFactory
 from tests.callbacks.factories import PUBLIC_URL, CallbackDeliveryFactory, CallbackRuleFactory
 from tests.concurrency import run_together
+from tests.orders.factories import ProAppFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def create(app, actor=None, **changes):
 
 
 def test_creating_a_rule_generates_a_long_random_secret_and_writes_an_audit_entry(org, owner):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     rule, secret = create(app, owner)
     assert rule.secret == secret and len(secret) >= 43  # token_urlsafe(32): 32 random bytes
     assert create(app, owner, name="other")[1] != secret
@@ -36,7 +36,7 @@ def test_creating_a_rule_generates_a_long_random_secret_and_writes_an_audit_entr
 
 
 def test_the_secret_is_encrypted_in_the_database(org):
-    rule, secret = create(AppFactory(organization=org))
+    rule, secret = create(ProAppFactory(organization=org))
     with connection.cursor() as cursor:
         cursor.execute("SELECT secret FROM callbacks_callbackrule WHERE id = %s", [rule.pk])
         stored = cursor.fetchone()[0]
@@ -46,27 +46,27 @@ def test_the_secret_is_encrypted_in_the_database(org):
 
 
 def test_the_fifth_rule_is_refused(org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     for n in range(4):
         create(app, name=f"rule{n}")
     with pytest.raises(CallbackRulesFull, match="at most 4 callback rules"):
         create(app, name="rule4")
     assert app.callback_rules.count() == 4
-    assert create(AppFactory(organization=org), name="rule4")  # the limit is per app
+    assert create(ProAppFactory(organization=org), name="rule4")  # the limit is per app
 
 
 def test_the_limit_comes_from_the_catalog_settings(org):
     settings = CatalogSettings.load()
     settings.callback_rules_max = 1
     settings.save()
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     create(app)
     with pytest.raises(CallbackRulesFull, match="at most 1 callback rules"):
         create(app, name="second")
 
 
 def test_a_duplicate_name_is_refused_by_the_service(org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     create(app)
     with pytest.raises(ValidationError) as refused:
         create(app)
@@ -76,13 +76,13 @@ def test_a_duplicate_name_is_refused_by_the_service(org):
 def test_a_private_url_is_refused_at_save(org, settings):
     settings.CALLBACKS_ALLOW_PRIVATE_TARGETS = False
     with pytest.raises(ValidationError) as refused:
-        create(AppFactory(organization=org), url="http://169.254.169.254/latest/meta-data/")
+        create(ProAppFactory(organization=org), url="http://169.254.169.254/latest/meta-data/")
     assert "a link-local address" in refused.value.message_dict["url"][0]
     assert not CallbackRule.objects.exists() and not AuditEntry.objects.exists()
 
 
 def test_update_records_the_changed_fields_and_no_change_writes_nothing(org, owner):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     rule, changed = callback_rule_update(rule=rule, actor=owner, name="renamed", enabled=False)
     assert changed and (rule.name, rule.enabled) == ("renamed", False)
     entry = AuditEntry.objects.get(action="callbacks.rule_updated")
@@ -93,14 +93,14 @@ def test_update_records_the_changed_fields_and_no_change_writes_nothing(org, own
 
 def test_changing_the_url_to_a_private_one_is_refused(org, settings):
     settings.CALLBACKS_ALLOW_PRIVATE_TARGETS = False
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     with pytest.raises(ValidationError):
         callback_rule_update(rule=rule, actor=None, url="http://[::ffff:10.0.0.1]/hook")
     assert CallbackRule.objects.get(pk=rule.pk).url == PUBLIC_URL
 
 
 def test_rotation_replaces_the_secret_and_is_audited(org, owner):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     old = rule.secret
     rule, secret = callback_secret_rotate(rule=rule, actor=owner)
     assert secret != old and CallbackRule.objects.get(pk=rule.pk).secret == secret
@@ -109,7 +109,7 @@ def test_rotation_replaces_the_secret_and_is_audited(org, owner):
 
 
 def test_deleting_a_rule_removes_its_deliveries_and_is_audited(org, owner):
-    rule = CallbackDeliveryFactory(rule__app=AppFactory(organization=org)).rule
+    rule = CallbackDeliveryFactory(rule__app=ProAppFactory(organization=org)).rule
     assert callback_rule_delete(rule=rule, actor=owner)
     assert not CallbackRule.objects.exists() and not CallbackDelivery.objects.exists()
     assert AuditEntry.objects.get().action == "callbacks.rule_deleted"
@@ -127,7 +127,7 @@ def test_every_audit_code_has_a_label_and_a_sentence(code):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_creates_cannot_pass_the_limit(org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     for n in range(3):
         create(app, name=f"rule{n}")
     results = run_together(lambda: create(app, name="left"), lambda: create(app, name="right"))

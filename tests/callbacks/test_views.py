@@ -11,7 +11,7 @@ from apps.plans.models import Feature
 from tests.applications.factories import AppFactory
 from tests.callbacks.factories import PUBLIC_URL, CallbackDeliveryFactory, CallbackRuleFactory
 from tests.conftest import confirm_identity
-from tests.orders.factories import app_on_plan
+from tests.orders.factories import ProAppFactory, app_on_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def data(**changes):
 
 
 def test_the_overview_links_the_settings_page(owner_client, org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     AppFeature.objects.create(app=app, feature=Feature.objects.get(code="callbacks"))
     page = owner_client.get(f"/o/{org.name}/apps/{app.name}/features/").content.decode()
     assert f'href="{base(app)}"' in page
@@ -48,13 +48,13 @@ def test_empty_list_invites_to_add_a_rule_and_says_when_callbacks_are_off(owner_
 def test_a_free_app_is_told_callbacks_need_an_upgrade_with_a_link_to_checkout(owner_client, org):
     app = AppFactory(organization=org)
     page = owner_client.get(base(app)).content.decode()
-    assert "This app's plan does not include Callbacks." in page
+    assert "This app's plan does not include Callbacks:" in page
     assert f"/o/{org.name}/apps/{app.name}/upgrade/?feature=callbacks" in page
     assert "Callbacks are off for this app." not in page
 
 
 def test_creating_a_rule_shows_its_secret_once_and_masked_afterwards(owner_client, org, owner):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     response = owner_client.post(f"{base(app)}new/", data())
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -74,7 +74,7 @@ def test_creating_a_rule_shows_its_secret_once_and_masked_afterwards(owner_clien
 
 def test_a_private_url_is_a_form_error_that_keeps_the_input(owner_client, org, settings):
     settings.CALLBACKS_ALLOW_PRIVATE_TARGETS = False
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     response = owner_client.post(f"{base(app)}new/", data(url="http://127.0.0.1:8000/hook", name="keep-me"))
     page = response.content.decode()
     assert response.status_code == 200
@@ -84,7 +84,7 @@ def test_a_private_url_is_a_form_error_that_keeps_the_input(owner_client, org, s
 
 
 def test_a_duplicate_name_is_a_form_error(owner_client, org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     CallbackRuleFactory(app=app, name="moderation")
     page = owner_client.post(f"{base(app)}new/", data()).content.decode()
     assert "This app already has a rule with this name." in page
@@ -92,7 +92,7 @@ def test_a_duplicate_name_is_a_form_error(owner_client, org):
 
 
 def test_the_fifth_rule_is_refused_with_a_message(owner_client, org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     for n in range(4):
         CallbackRuleFactory(app=app, name=f"r{n}")
     page = owner_client.get(base(app)).content.decode()
@@ -103,7 +103,7 @@ def test_the_fifth_rule_is_refused_with_a_message(owner_client, org):
 
 
 def test_editing_saves_and_post_send_resets_the_pre_send_settings(owner_client, org):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org), kind="pre_send", wait_ms=900, on_failure="block")
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org), kind="pre_send", wait_ms=900, on_failure="block")
     response = owner_client.post(rule_url(rule), data(name="archive", kind="post_send", wait_ms="", enabled=""),
                                  follow=True)
     assert "Callback rule archive saved." in response.content.decode()
@@ -113,7 +113,7 @@ def test_editing_saves_and_post_send_resets_the_pre_send_settings(owner_client, 
 
 
 def test_rotating_without_a_recent_check_asks_to_confirm_and_keeps_the_secret(owner_client, org):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     response = owner_client.post(rule_url(rule, "rotate-secret"), headers={"referer": rule_url(rule)})
     assert response["Location"].startswith("/accounts/confirm/?next=")
     assert CallbackRule.objects.get(pk=rule.pk).secret == rule.secret
@@ -121,7 +121,7 @@ def test_rotating_without_a_recent_check_asks_to_confirm_and_keeps_the_secret(ow
 
 
 def test_rotating_shows_the_new_secret_once(owner_client, org):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     old = rule.secret
     confirm_identity(owner_client)
     response = owner_client.post(rule_url(rule, "rotate-secret"))
@@ -134,13 +134,13 @@ def test_rotating_shows_the_new_secret_once(owner_client, org):
 
 
 def test_the_rotate_and_delete_buttons_ask_for_confirmation(owner_client, org):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     page = owner_client.get(rule_url(rule)).content.decode()
     assert page.count("data-confirm=") == 2
 
 
 def test_send_test_event_queues_the_task_after_commit(owner_client, org, django_capture_on_commit_callbacks):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     with django_capture_on_commit_callbacks() as callbacks:
         response = owner_client.post(rule_url(rule, "test"), follow=True)
     assert len(callbacks) == 1
@@ -153,7 +153,7 @@ def test_send_test_event_queues_the_task_after_commit(owner_client, org, django_
 def test_a_second_test_event_within_ten_seconds_is_refused_then_allowed_again(
     owner_client, org, django_capture_on_commit_callbacks
 ):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     with time_machine.travel("2026-11-26 10:00:00 +0800", tick=False) as traveller:
         with django_capture_on_commit_callbacks() as callbacks:
             owner_client.post(rule_url(rule, "test"))
@@ -169,14 +169,14 @@ def test_a_second_test_event_within_ten_seconds_is_refused_then_allowed_again(
 
 
 def test_deleting_a_rule(owner_client, org):
-    rule = CallbackDeliveryFactory(rule__app=AppFactory(organization=org)).rule
+    rule = CallbackDeliveryFactory(rule__app=ProAppFactory(organization=org)).rule
     response = owner_client.post(rule_url(rule, "delete"), follow=True)
     assert f"Callback rule {rule.name} deleted." in response.content.decode()
     assert not CallbackRule.objects.exists() and not CallbackDelivery.objects.exists()
 
 
 def test_the_pages_show_the_last_20_deliveries_with_status_and_excerpt(owner_client, org):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     for n in range(25):
         CallbackDeliveryFactory(rule=rule, delivery_id=f"msg_{n:02d}")
     CallbackDeliveryFactory(rule=rule, delivery_id="msg_failed", status_code=None, ok=False,
@@ -188,7 +188,7 @@ def test_the_pages_show_the_last_20_deliveries_with_status_and_excerpt(owner_cli
 
 
 def test_finance_sees_rules_read_only_without_forms_or_secrets(member_client, org):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     finance = member_client(Role.FINANCE)
     for url in (base(rule.app), rule_url(rule)):
         page = finance.get(url).content.decode()
@@ -200,7 +200,7 @@ def test_finance_sees_rules_read_only_without_forms_or_secrets(member_client, or
 
 
 def test_wrong_role_gets_403_on_every_post_and_nothing_changes(member_client, org):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     finance = member_client(Role.FINANCE)
     secret = rule.secret
     for url in (f"{base(rule.app)}new/", rule_url(rule), rule_url(rule, "delete"), rule_url(rule, "rotate-secret"),
@@ -212,13 +212,13 @@ def test_wrong_role_gets_403_on_every_post_and_nothing_changes(member_client, or
 
 
 def test_developer_may_add_rules(member_client, org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     assert member_client(Role.DEVELOPER).post(f"{base(app)}new/", data()).status_code == 200
     assert app.callback_rules.count() == 1
 
 
 def test_another_orgs_rules_are_404_on_every_route(owner_client, other_org):
-    rule = CallbackRuleFactory(app=AppFactory(organization=other_org))
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=other_org))
     for url in (base(rule.app), f"{base(rule.app)}new/", rule_url(rule)):
         assert owner_client.get(url).status_code == 404, url
     for url in (f"{base(rule.app)}new/", rule_url(rule), rule_url(rule, "delete"), rule_url(rule, "rotate-secret"),
@@ -228,8 +228,8 @@ def test_another_orgs_rules_are_404_on_every_route(owner_client, other_org):
 
 
 def test_a_rule_of_another_app_in_the_same_org_is_404(owner_client, org):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org))
-    other_app = AppFactory(organization=org)
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
+    other_app = ProAppFactory(organization=org)
     assert owner_client.get(f"{base(other_app)}{rule.pk}/").status_code == 404
     assert owner_client.post(f"{base(other_app)}{rule.pk}/delete/").status_code == 404
     assert CallbackRule.objects.exists()
@@ -242,7 +242,7 @@ def _queries(client, url) -> int:
 
 
 def test_page_query_counts_do_not_grow_with_rules_or_deliveries(owner_client, org):
-    one, four = AppFactory(organization=org), AppFactory(organization=org)
+    one, four = ProAppFactory(organization=org), ProAppFactory(organization=org)
     first = CallbackDeliveryFactory(rule__app=one).rule
     rules = [CallbackRuleFactory(app=four) for _n in range(4)]
     for rule in rules:

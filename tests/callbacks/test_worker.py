@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from apps.callbacks.models import CallbackDelivery
-from tests.applications.factories import AppFactory
 from tests.callbacks.factories import CallbackRuleFactory
+from tests.orders.factories import ProAppFactory
 from tests.quality.celery_worker import running_worker, wait_until, worker_log
 
 pytestmark = [pytest.mark.celery, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.celery, pytest.mark.postgres, pytest.mark.django_db(tr
 
 def test_send_test_event_is_delivered_by_the_worker(owner_client, org, callback_server, private_targets,
                                                      tmp_path: Path):
-    rule = CallbackRuleFactory(app=AppFactory(organization=org), url=callback_server.url())
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org), url=callback_server.url())
     with running_worker(tmp_path, beat=False, CALLBACKS_ALLOW_PRIVATE_TARGETS="true"):
         response = owner_client.post(
             f"/o/{org.name}/apps/{rule.app.name}/features/callbacks/{rule.pk}/test/", follow=True

@@ -2,10 +2,11 @@ import pytest
 
 from apps.accounts.roles import Role
 from apps.audit.models import AuditEntry
-from apps.features.exceptions import FeatureNotIncluded, UnknownFeature
+from apps.features.exceptions import UnknownFeature
 from apps.features.models import AppFeature
 from apps.features.services import app_feature_enable
 from apps.plans.models import Plan
+from orders.entitlements import FeatureNotInPlan
 from tests.applications.factories import AppFactory
 from tests.orders.factories import OrderFactory
 
@@ -44,7 +45,7 @@ def test_enabling_a_switched_off_row_turns_it_back_on(org, owner):
 
 def test_feature_not_in_the_plan_is_refused(org, owner):
     app = AppFactory(organization=org)
-    with pytest.raises(FeatureNotIncluded):
+    with pytest.raises(FeatureNotInPlan):
         app_feature_enable(app=app, feature_code="callbacks", actor=owner)
     assert not AppFeature.objects.exists() and not AuditEntry.objects.exists()
 
@@ -82,7 +83,8 @@ def test_second_post_says_already_on(owner_client, org):
 def test_post_for_a_feature_not_in_the_plan_shows_a_clear_message(owner_client, org):
     app = AppFactory(organization=org)
     response = owner_client.post(enable_url(app, "sensitive_words"), follow=True)
-    assert "Sensitive words is not included in this app&#x27;s plan. Upgrade to use it." in response.content.decode()
+    page = response.content.decode()
+    assert "This app&#x27;s plan does not include Sensitive words. Upgrade the app to use it." in page
     assert not AppFeature.objects.exists()
 
 

@@ -63,3 +63,13 @@ def app_on_plan(app, plan_code: str, **kwargs) -> Order | None:
     if plan_code == "free":
         return None
     return OrderFactory(app=app, plan=Plan.objects.get(code=plan_code), **kwargs)
+
+
+class ProAppFactory(AppFactory):
+    """An app with an in-service plan order (Pro unless ``in_service_plan="flagship"``…), so the plan-gated
+    features (callbacks, sensitive words) are included."""
+
+    @factory.post_generation
+    def in_service_plan(obj, create, extracted, **kwargs):
+        if create:
+            OrderFactory(app=obj, plan=Plan.objects.get(code=extracted or "pro"))

@@ -2,8 +2,8 @@ import pytest
 
 from apps.accounts import demo as accounts_demo
 from apps.applications import demo as applications_demo
-from apps.plans.selectors import app_entitlements
 from orders import demo as orders_demo
+from orders.entitlements import app_entitlements
 from orders.models import Order
 
 S = Order.Status
@@ -21,9 +21,9 @@ def test_demo_orders_cover_every_state_and_the_upgrade_chain_and_are_idempotent(
     assert (pro.plan.code, pro.status, flagship.plan.code, flagship.status) == ("pro", S.COMPLETED, "flagship",
                                                                                  S.IN_SERVICE)
     assert pro.charge_end_date == flagship.purchase_date
-    assert app_entitlements(app=prod).quota("group_members") == 5000
+    assert app_entitlements(app=prod).quota("group_members").value == 5000
     staging = organization.apps.get(name="chat-staging")
-    assert app_entitlements(app=staging).quota("message_storage") == 7 + 300
+    assert app_entitlements(app=staging).quota("message_storage").value == 7 + 300
     purchase_dates = sorted(o.purchase_date for o in orders)
     assert (purchase_dates[-1] - purchase_dates[0]).days >= 60
     orders_demo.seed(organization)

@@ -1,6 +1,6 @@
 import pytest
 
-from apps.plans.selectors import annotate_current_plan, plan_for_app
+from orders.entitlements import annotate_current_plan, plan_for_app
 from orders.models import Order
 from tests.applications.factories import AppFactory
 from tests.orders.factories import OrderFactory, add_addon_line

@@ -134,13 +134,13 @@ def test_addons_only_order_going_in_service_keeps_the_plan_order(app, buy):
 
 @pytest.mark.django_db
 def test_app_entitlements_follow_the_in_service_orders(app, buy):
-    from apps.plans.selectors import app_entitlements
+    from orders.entitlements import app_entitlements
 
     order = buy(app, "flagship", [AddonRequest(code="group_members", tier_value=8000)])
     assert app_entitlements(app=app).plan.code == "free"
     orders_activate_due(now=order.activate_after)
     entitlements = app_entitlements(app=app)
-    assert (entitlements.plan.code, entitlements.quota("group_members")) == ("flagship", 8000)
+    assert (entitlements.plan.code, entitlements.quota("group_members").value) == ("flagship", 8000)
 
 
 @pytest.mark.django_db

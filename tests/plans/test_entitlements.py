@@ -2,8 +2,9 @@
 
 import pytest
 
+from apps.plans.entitlements import entitlements_for
 from apps.plans.models import Plan
-from apps.plans.selectors import app_entitlements, entitlements_for
+from orders.entitlements import app_entitlements
 from orders.models import Order
 from tests.applications.factories import AppFactory
 from tests.orders.factories import OrderFactory, add_addon_line
@@ -34,14 +35,14 @@ def plan(code):
 @pytest.mark.parametrize("code", PLAN_VALUES)
 def test_plan_alone_gives_the_catalog_values(code):
     ent = entitlements_for(plan=plan(code), addon_lines=())
-    assert ent.quotas == PLAN_VALUES[code]
+    assert {code: quota.value for code, quota in ent.quotas.items()} == PLAN_VALUES[code]
     assert ent.switches == PLAN_SWITCHES[code]
 
 
 def test_app_without_order_is_on_free():
     ent = app_entitlements(app=AppFactory())
     assert ent.plan.code == "free"
-    assert ent.quota("message_storage") == 3
+    assert ent.quota("message_storage").value == 3
     assert not ent.includes("callbacks")
     assert ent.includes("recall")
     assert ent.addon_lines == ()
@@ -50,26 +51,26 @@ def test_app_without_order_is_on_free():
 def test_ten_storage_units_add_three_hundred_days_to_pro():
     order = OrderFactory(plan=plan("pro"))
     add_addon_line(order, "message_storage", quantity=10)
-    assert app_entitlements(app=order.app).quota("message_storage") == 307
+    assert app_entitlements(app=order.app).quota("message_storage").value == 307
 
 
 def test_eight_thousand_members_tier_replaces_flagship_three_thousand():
     order = OrderFactory(plan=plan("flagship"))
     add_addon_line(order, "group_members", tier_value=8000)
-    assert app_entitlements(app=order.app).quota("group_members") == 8000
+    assert app_entitlements(app=order.app).quota("group_members").value == 8000
 
 
 def test_two_rest_rate_units_give_pro_three_hundred_calls():
     order = OrderFactory(plan=plan("pro"))
     add_addon_line(order, "rest_rate", quantity=2)
-    assert app_entitlements(app=order.app).quota("rest_rate") == 300
+    assert app_entitlements(app=order.app).quota("rest_rate").value == 300
 
 
 def test_premium_groups_per_user_stay_unlimited_with_a_tier():
     order = OrderFactory(plan=plan("premium"))
     add_addon_line(order, "user_groups", tier_value=3000)
     ent = app_entitlements(app=order.app)
-    assert ent.quota("user_groups") is None
+    assert ent.quota("user_groups").value is None
     assert ent.includes("user_groups")
 
 
@@ -78,14 +79,14 @@ def test_highest_bought_tier_is_the_cap():
     add_addon_line(order, "group_members", tier_value=1000)
     addon_order = OrderFactory(app=order.app, plan=None, plan_order=order)
     add_addon_line(addon_order, "group_members", tier_value=5000)
-    assert app_entitlements(app=order.app).quota("group_members") == 5000
+    assert app_entitlements(app=order.app).quota("group_members").value == 5000
 
 
 def test_tier_below_the_plan_value_does_not_lower_the_cap():
     ent_plan = plan("flagship")
     order = OrderFactory(plan=ent_plan)
     add_addon_line(order, "group_members", tier_value=500)
-    assert app_entitlements(app=order.app).quota("group_members") == 3000
+    assert app_entitlements(app=order.app).quota("group_members").value == 3000
 
 
 def test_addon_only_orders_of_the_plan_order_stack_with_its_own_lines():
@@ -94,7 +95,7 @@ def test_addon_only_orders_of_the_plan_order_stack_with_its_own_lines():
     addon_order = OrderFactory(app=order.app, plan=None, plan_order=order)
     add_addon_line(addon_order, "message_storage", quantity=3)
     ent = app_entitlements(app=order.app)
-    assert ent.quota("message_storage") == 7 + 5 * 30
+    assert ent.quota("message_storage").value == 7 + 5 * 30
     assert len(ent.addon_lines) == 2
 
 
@@ -104,7 +105,7 @@ def test_provisioning_and_completed_addon_orders_do_not_count():
     add_addon_line(done, "rest_rate", quantity=5)
     pending = OrderFactory(app=order.app, plan=None, plan_order=order, status=Order.Status.PROVISIONING)
     add_addon_line(pending, "rest_rate", quantity=5)
-    assert app_entitlements(app=order.app).quota("rest_rate") == 100
+    assert app_entitlements(app=order.app).quota("rest_rate").value == 100
 
 
 def test_completed_plan_order_and_its_addons_do_not_count():
@@ -113,14 +114,14 @@ def test_completed_plan_order_and_its_addons_do_not_count():
     new = OrderFactory(app=old.app, plan=plan("flagship"))
     ent = app_entitlements(app=new.app)
     assert ent.plan.code == "flagship"
-    assert ent.quota("message_storage") == 90
+    assert ent.quota("message_storage").value == 90
 
 
 def test_another_apps_addons_do_not_count():
     order = OrderFactory(plan=plan("pro"))
     other = OrderFactory(plan=plan("pro"))
     add_addon_line(other, "rest_rate", quantity=3)
-    assert app_entitlements(app=order.app).quota("rest_rate") == 100
+    assert app_entitlements(app=order.app).quota("rest_rate").value == 100
 
 
 @pytest.mark.parametrize("plan_code", ["pro", "flagship", "premium"])
@@ -153,9 +154,9 @@ def test_every_plan_and_addon_combination(plan_code, addon, kwargs, feature):
         unit = {"message_storage": 30, "rest_rate": 100}[feature]
         expected = base + unit * kwargs["quantity"]
     ent = app_entitlements(app=order.app)
-    assert ent.quota(feature) == expected
+    assert ent.quota(feature).value == expected
     others = {code: value for code, value in PLAN_VALUES[plan_code].items() if code != feature}
-    assert {code: ent.quota(code) for code in others} == others
+    assert {code: ent.quota(code).value for code in others} == others
 
 
 def test_query_count_does_not_grow_with_addon_lines(django_assert_num_queries):
@@ -170,5 +171,5 @@ def test_query_count_does_not_grow_with_addon_lines(django_assert_num_queries):
         app_entitlements(app=one.app)
     with django_assert_num_queries(3):
         ent = app_entitlements(app=many.app)
-    assert ent.quota("rest_rate") == 1100
-    assert ent.quota("message_storage") == 307
+    assert ent.quota("rest_rate").value == 1100
+    assert ent.quota("message_storage").value == 307

@@ -7,7 +7,7 @@ from apps.features.models import AppFeature
 from apps.plans.models import Feature
 from apps.sensitive_words.models import SensitiveWord, SensitiveWordSettings
 from tests.applications.factories import AppFactory
-from tests.orders.factories import app_on_plan
+from tests.orders.factories import ProAppFactory, app_on_plan
 from tests.sensitive_words.helpers import make_words, page_url
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def settings_data(enabled=True, action="block", ignore_case=True):
 
 
 def test_new_app_shows_the_defaults_and_an_empty_list(owner_client, org):
-    page = owner_client.get(page_url(AppFactory(organization=org))).content.decode()
+    page = owner_client.get(page_url(ProAppFactory(organization=org))).content.decode()
     assert 'name="enabled" id="id_enabled" aria-describedby="sw-enabled-help" checked' in page
     assert 'value="block" id="id_action_0" checked' in page
     assert 'name="ignore_case" id="id_ignore_case" aria-describedby="sw-case-help" checked' in page
@@ -33,7 +33,7 @@ def test_new_app_shows_the_defaults_and_an_empty_list(owner_client, org):
 
 
 def test_saving_the_settings_stores_them_and_writes_an_audit_entry(owner_client, org, owner):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     response = owner_client.post(page_url(app), settings_data(enabled=False, action="replace"), follow=True)
     assert "Sensitive word settings saved." in response.content.decode()
     settings = SensitiveWordSettings.objects.get(app=app)
@@ -48,7 +48,7 @@ def test_saving_the_settings_stores_them_and_writes_an_audit_entry(owner_client,
 
 
 def test_saving_the_same_settings_writes_no_audit_entry(owner_client, org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     owner_client.post(page_url(app), settings_data(action="replace"))
     response = owner_client.post(page_url(app), settings_data(action="replace"), follow=True)
     assert "Nothing changed." in response.content.decode()
@@ -56,7 +56,7 @@ def test_saving_the_same_settings_writes_no_audit_entry(owner_client, org):
 
 
 def test_an_unknown_action_is_a_form_error(owner_client, org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     response = owner_client.post(page_url(app), settings_data(action="shout"))
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
@@ -64,7 +64,7 @@ def test_an_unknown_action_is_a_form_error(owner_client, org):
 
 
 def test_saved_settings_show_on_the_page(owner_client, org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     owner_client.post(page_url(app), settings_data(enabled=False, action="replace", ignore_case=False))
     page = owner_client.get(page_url(app)).content.decode()
     assert 'value="replace" id="id_action_1" checked' in page
@@ -84,7 +84,7 @@ def test_page_says_when_the_feature_is_off_and_not_when_on(owner_client, org):
 
 
 def test_finance_sees_the_page_read_only(member_client, org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     make_words(app, 3)
     page = member_client(Role.FINANCE).get(page_url(app)).content.decode()
     assert "Read-only" in page and "<fieldset disabled>" in page
@@ -100,7 +100,7 @@ def test_finance_sees_the_page_read_only(member_client, org):
     ("delete/", {"words": "1"}),
 ])
 def test_finance_may_not_change_anything(member_client, org, suffix, data):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     words = make_words(app, 1)
     data = {**data, "words": str(words[0].pk)} if suffix == "delete/" else data
     assert member_client(Role.FINANCE).post(page_url(app, suffix), data).status_code == 403
@@ -109,7 +109,7 @@ def test_finance_may_not_change_anything(member_client, org, suffix, data):
 
 
 def test_developer_may_change_the_settings_and_the_list(member_client, org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     developer = member_client(Role.DEVELOPER)
     assert developer.post(page_url(app), settings_data(action="replace")).status_code == 302
     assert developer.post(page_url(app, "add/"), {"words": "spam"}).status_code == 302
@@ -120,7 +120,7 @@ def test_developer_may_change_the_settings_and_the_list(member_client, org):
     ("get", ""), ("post", ""), ("post", "add/"), ("post", "import/"), ("post", "delete/"), ("post", "test/"),
 ])
 def test_another_orgs_app_is_404_on_every_route(owner_client, other_org, method, suffix):
-    app = AppFactory(organization=other_org)
+    app = ProAppFactory(organization=other_org)
     words = make_words(app, 1, prefix="secret")
     data = {"enabled": "on", "action": "replace", "words": str(words[0].pk), "message": "secret00000"}
     response = getattr(owner_client, method)(page_url(app, suffix), data if method == "post" else {})

@@ -3,7 +3,7 @@ import pytest
 from apps.accounts.roles import Role
 from apps.sensitive_words.matcher import matchers
 from apps.sensitive_words.models import SensitiveWordSettings
-from tests.applications.factories import AppFactory
+from tests.orders.factories import ProAppFactory
 from tests.sensitive_words.helpers import make_words, page_url
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def app(org, owner_client):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     owner_client.post(page_url(app, "add/"), {"words": "spam\n敏感\nFree Money"})
     return app
 
@@ -78,7 +78,7 @@ def test_the_result_says_when_the_filter_is_off(owner_client, app):
 
 
 def test_an_app_without_words_passes_everything(owner_client, org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     page = owner_client.post(page_url(app, "test/"), {"message": "anything"}, **HTMX).content.decode()
     assert "Passed" in page
     assert not SensitiveWordSettings.objects.exists()
@@ -93,7 +93,7 @@ def test_an_empty_or_too_long_message_is_a_form_error(owner_client, app, message
 
 
 def test_a_long_message_against_ten_thousand_words(owner_client, org):
-    app = AppFactory(organization=org)
+    app = ProAppFactory(organization=org)
     make_words(app, 10_000)
     owner_client.post(page_url(app), {"enabled": "on", "action": "replace", "ignore_case": "on"})
     message = "x" * 1000 + " WORD09999 " + "y" * 1000

@@ -3,7 +3,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from apps.plans.selectors import Entitlements, app_entitlements, quota_rows
+from apps.plans.entitlements import Entitlements, Quota, quota_rows
+from orders.entitlements import app_entitlements
 
 register = template.Library()
 
@@ -11,6 +12,8 @@ register = template.Library()
 @register.filter
 def quota_value(value) -> str:
     """A quota for people: thousands separators, None is "Unlimited"."""
+    if isinstance(value, Quota):
+        value = value.value
     if value is None:
         return _("Unlimited")
     return f"{value:,}"

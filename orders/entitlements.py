@@ -1,0 +1,114 @@
+"""The entitlement gate: what an app has in service (SPEC §6), and the one check every plan-gated write asks.
+
+An app's plan is its in-service plan order's plan (Free when it has none); its add-ons are the add-on lines of
+that order and of its in-service add-on-only orders. ``app_entitlements`` turns those into quotas and switches
+(through ``apps.plans.entitlements``). Every write service of a plan-gated feature calls ``require_feature``;
+every quota-bounded write calls ``require_quota``; the console pages, the checkout and the IM REST service ask
+these functions and nothing else.
+"""
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from apps.plans.entitlements import Entitlements, Quota, entitlements_for
+from apps.plans.models import Feature, Plan, PlanFeature
+from console.errors import DomainError
+from orders.models import Order, OrderLine
+
+
+class FeatureNotInPlan(DomainError):
+    """The app's plan does not include the feature; nothing was written."""
+
+    http_status = 403
+    code = "feature_not_in_plan"
+
+    def __init__(self, *, app, feature_code: str):
+        self.app = app
+        self.feature_code = feature_code
+        feature = Feature.objects.filter(code=feature_code).first()
+        name = feature.name if feature else feature_code
+        super().__init__(
+            _("This app's plan does not include %(feature)s. Upgrade the app to use it.") % {"feature": name}
+        )
+
+
+class QuotaExceeded(DomainError):
+    """The write would take the app past a quota of its plan and add-ons; nothing was written."""
+
+    http_status = 429
+    code = "resource_limited"
+
+    def __init__(self, *, app, feature_code: str, quota: Quota, used: int):
+        self.app, self.feature_code, self.quota, self.used = app, feature_code, quota, used
+        super().__init__(
+            _("This app may have at most %(limit)s of this (%(code)s); it has %(used)s.")
+            % {"limit": quota, "code": feature_code, "used": used}
+        )
+
+
+def in_service_plan_orders() -> QuerySet:
+    return Order.objects.filter(status=Order.Status.IN_SERVICE, plan__isnull=False)
+
+
+def plan_for_app(*, app) -> Plan:
+    """The plan of the app's in-service plan order; an app without one is on Free (Free has no order)."""
+    order = in_service_plan_orders().filter(app=app).select_related("plan").first()
+    return order.plan if order else Plan.objects.get(code=Plan.Code.FREE)
+
+
+def annotate_current_plan(apps_qs: QuerySet) -> QuerySet:
+    """Adds ``current_plan_id`` (None = Free) to an App queryset in the same query."""
+    current = in_service_plan_orders().filter(app=OuterRef("pk")).values("plan_id")[:1]
+    return apps_qs.annotate(current_plan_id=Subquery(current))
+
+
+def in_service_addon_lines(*, plan_order) -> QuerySet:
+    """Add-on lines that count for a plan order in service: its own, and those of its in-service
+    add-on-only orders."""
+    return (
+        OrderLine.objects.filter(kind=OrderLine.Kind.ADDON)
+        .filter(
+            Q(order=plan_order)
+            | Q(order__plan_order=plan_order, order__plan__isnull=True, order__status=Order.Status.IN_SERVICE)
+        )
+        .select_related("addon__feature", "order")
+        .order_by("order__created_at", "id")
+    )
+
+
+def _features_prefetch(prefix: str = "") -> Prefetch:
+    return Prefetch(f"{prefix}plan_features", queryset=PlanFeature.objects.select_related("feature"))
+
+
+def app_entitlements(*, app) -> Entitlements:
+    """The effective entitlements of an app from its in-service plan order and add-ons; Free if none.
+    A constant number of queries, whatever the number of add-on lines."""
+    plan_order = (
+        in_service_plan_orders()
+        .filter(app=app)
+        .select_related("plan")
+        .prefetch_related(_features_prefetch("plan__"))
+        .first()
+    )
+    if plan_order is None:
+        plan = Plan.objects.prefetch_related(_features_prefetch()).get(code=Plan.Code.FREE)
+        return entitlements_for(plan=plan, addon_lines=())
+    return entitlements_for(plan=plan_order.plan, addon_lines=in_service_addon_lines(plan_order=plan_order))
+
+
+def require_feature(*, app, code: str, entitlements: Entitlements | None = None) -> Entitlements:
+    """Raise ``FeatureNotInPlan`` unless the app's plan includes the feature; returns the entitlements."""
+    ent = entitlements or app_entitlements(app=app)
+    if not ent.includes(code):
+        raise FeatureNotInPlan(app=app, feature_code=code)
+    return ent
+
+
+def require_quota(*, app, code: str, used: int, adding: int = 1, entitlements: Entitlements | None = None) -> Quota:
+    """Raise ``QuotaExceeded`` unless ``used + adding`` fits the app's quota ``code``; returns the quota.
+    Callers that must be race-safe lock the parent row before counting ``used``."""
+    ent = entitlements or app_entitlements(app=app)
+    quota = ent.quota(code)
+    if not quota.allows(used + adding):
+        raise QuotaExceeded(app=app, feature_code=code, quota=quota, used=used)
+    return quota
