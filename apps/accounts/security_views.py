@@ -29,7 +29,7 @@ def security(request):
         "required_by": [m.organization.name for m in user.memberships.select_related("organization")
                         if m.organization.require_two_factor],
         "sessions": usersessions.user_sessions(user=user),
-        "current_session_key": request.session.session_key,
+        "current_row": request.session.get(usersessions.SESSION_ROW),
         "history": usersessions.sign_in_history(user=user)[:200],
         "history_days": usersessions.HISTORY_DAYS,
     })
@@ -39,7 +39,7 @@ def security(request):
 @require_POST
 def session_sign_out(request, pk: int):
     row = get_object_or_404(UserSession.objects.filter(user=request.user), pk=pk)
-    if row.session_key == request.session.session_key:
+    if row.pk == request.session.get(usersessions.SESSION_ROW):
         messages.info(request, _("That is this session: use Log out instead."))
     else:
         usersessions.session_sign_out(row=row)
@@ -50,7 +50,8 @@ def session_sign_out(request, pk: int):
 @login_required
 @require_POST
 def sessions_sign_out_others(request):
-    count = usersessions.sessions_sign_out_others(user=request.user, current_key=request.session.session_key)
+    count = usersessions.sessions_sign_out_others(user=request.user,
+                                                  current_row=request.session.get(usersessions.SESSION_ROW))
     messages.success(request, ngettext("%(n)d other session was signed out.", "%(n)d other sessions were signed out.",
                                        count) % {"n": count})
     return redirect("accounts:security")
@@ -64,6 +65,7 @@ def _recovery_codes_page(request, codes: list[str], *, next_url: str | None = No
 
 @never_cache
 @login_required
+@reauth.reauth_required  # else a stolen session could switch it on and lock the owner of the account out
 def two_factor_enrol(request):
     next_url = reauth.safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if twofactor.has_two_factor(request.user):

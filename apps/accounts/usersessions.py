@@ -124,8 +124,10 @@ def session_sign_out(*, row: UserSession) -> None:
     row.delete()
 
 
-def sessions_sign_out_others(*, user: User, current_key: str | None) -> int:
-    rows = list(UserSession.objects.filter(user=user).exclude(session_key=current_key or ""))
+def sessions_sign_out_others(*, user: User, current_row: int | None) -> int:
+    """Sign out every session of the user but the current one (known by its row: its key may have been cycled,
+    e.g. by a password change, since the row was last refreshed)."""
+    rows = list(UserSession.objects.filter(user=user).exclude(pk=current_row or 0))
     for row in rows:
         session_sign_out(row=row)
     return len(rows)

@@ -56,6 +56,7 @@ class LoginView(auth_views.LoginView):
         remembered = twofactor.is_remembered(user=user, cookie_value=cookie)
         if not twofactor.has_two_factor(user) or remembered:
             response = super().form_valid(form)
+            reauth.reauth_record(self.request)  # the password was just entered: a fresh check
             usersessions.sign_in_succeeded(request=self.request, response=response, user=user)
             return response
         self.request.session[PENDING_SIGN_IN] = {

@@ -171,3 +171,18 @@ def test_a_failed_sign_in_sends_no_new_device_mail(user):
 
 def test_the_security_page_needs_a_signed_in_user():
     assert Client().get(SECURITY)["Location"].startswith("/accounts/login/")
+
+
+def test_after_a_password_change_this_session_is_still_this_session(user):
+    """A password change gives the session a new key; the list still knows which row is this session."""
+    client, other = browser(), browser(FIREFOX_WIN)
+    sign_in(client, user)
+    sign_in(other, user)
+    new = "amber-tundra-wicket-93"
+    client.post(reverse("accounts:password_change"),
+                {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    page = client.get(SECURITY).content.decode()
+    assert "this session" in page
+    client.post(reverse("accounts:sessions_sign_out_others"))
+    assert client.get(SECURITY).status_code == 200
+    assert UserSession.objects.filter(user=user).count() == 1

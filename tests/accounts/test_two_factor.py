@@ -54,9 +54,24 @@ def user(db):
 # --- enrolment ----------------------------------------------------------------------------------
 
 
+def test_setting_up_needs_a_recent_check(user):
+    client = Client(headers=EN)
+    client.force_login(user)
+    response = client.get(reverse("accounts:two_factor_enrol"))
+    assert response["Location"] == "/accounts/confirm/?next=%2Faccounts%2Fsecurity%2Ftwo-factor%2F"
+    assert not TOTPDevice.objects.exists()
+
+
+def test_signing_in_with_the_password_counts_as_a_recent_check(user):
+    client = Client(headers=EN)
+    sign_in(client, user)
+    assert client.get(reverse("accounts:two_factor_enrol")).status_code == 200
+
+
 def test_the_enrol_page_shows_a_local_qr_code_and_the_key(user):
     client = Client(headers=EN)
     client.force_login(user)
+    confirm_identity(client)
     response = client.get(reverse("accounts:two_factor_enrol"))
     page = response.content.decode()
     device = TOTPDevice.objects.get(user=user)
@@ -72,6 +87,7 @@ def test_the_enrol_page_shows_a_local_qr_code_and_the_key(user):
 def test_a_wrong_confirm_code_keeps_two_factor_off(user):
     client = Client(headers=EN)
     client.force_login(user)
+    confirm_identity(client)
     client.get(reverse("accounts:two_factor_enrol"))
     response = client.post(reverse("accounts:two_factor_enrol"), {"code": "000000"})
     assert "The code is not correct" in response.content.decode()
@@ -81,6 +97,7 @@ def test_a_wrong_confirm_code_keeps_two_factor_off(user):
 def test_confirming_switches_it_on_and_shows_ten_recovery_codes_once(user):
     client = Client(headers=EN)
     client.force_login(user)
+    confirm_identity(client)
     client.get(reverse("accounts:two_factor_enrol"))
     device = TOTPDevice.objects.get(user=user)
     response = client.post(reverse("accounts:two_factor_enrol"), {"code": code_of(device)})
