@@ -1,6 +1,7 @@
 """Benchmark: bill one month for 200 orgs × 5 apps (~2,000 orders) and count the SQL statements.
 
     .venv/bin/python bench/billing.py                      # SQLite in a temporary directory
+    .venv/bin/python bench/billing.py --scale 10000 100000 1000000   # PostgreSQL at scale (issue 14), below
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/console_bench .venv/bin/python bench/billing.py
 
 On PostgreSQL the named database is dropped and created again (use a throwaway name such as console_bench).
@@ -10,6 +11,7 @@ The figures are printed and written to bench/results/billing.txt (one section pe
 import datetime as dt
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -122,5 +124,118 @@ def main() -> None:
     write_section(ROOT / "bench" / "results" / "billing.txt", vendor, lines[1:])
 
 
+# --- Scale: 10,000 / 100,000 / 1,000,000 in-service orders (issue 14), PostgreSQL only -----------------------
+
+SCALE_URL = os.environ.get("BENCH_BILLING_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/console_bench_billing")
+SCALES = {10_000: 1_000, 100_000: 10_000, 1_000_000: 100_000}  # orders -> orgs (10 apps per org, 1 order each)
+
+
+def build_scale(orders: int, orgs: int) -> None:
+    """Orgs, apps and one in-service Pro order per app, in three INSERT ... SELECT generate_series (the ORM would
+    take minutes for a million rows); fees vary so amounts differ; half the orders start during the month."""
+    from django.db import connection
+
+    from apps.accounts.models import User
+    from apps.applications.models import DataCenter
+    from apps.plans.models import Plan
+
+    buyer = User.objects.create(email="bench@example.com")
+    center = DataCenter.objects.order_by("sort_order").first().pk
+    pro = Plan.objects.get(code="pro").pk
+    per_org = orders // orgs
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO accounts_organization (name, created_at) "
+            "SELECT 'scale-' || i, now() FROM generate_series(1, %s) i", [orgs])
+        cursor.execute(
+            "INSERT INTO applications_app (name, product_name, description, client_id, client_secret, status, "
+            "created_at, organization_id, data_center_id) "
+            "SELECT 'app-' || (i %% %s), 'App', '', 'cid-' || i, '', 'active', now(), o.id, %s "
+            "FROM generate_series(0, %s - 1) i JOIN accounts_organization o ON o.name = 'scale-' || (i / %s + 1)",
+            [per_org, center, orders, per_org])
+        cursor.execute(
+            "INSERT INTO orders_order (number, status, monthly_fee, estimated_fee, idempotency_key, created_at, "
+            "purchase_date, activate_after, activated_at, app_id, buyer_id, organization_id, plan_id) "
+            "SELECT 'N' || a.id, 'in_service', 888 + (a.id %% 7) * 100, 0, 'k' || a.id, now(), "
+            "CASE WHEN a.id %% 2 = 0 THEN DATE %s ELSE DATE %s + (a.id %% 27)::int END, now(), now(), "
+            "a.id, %s, a.organization_id, %s FROM applications_app a",
+            [MONTH - dt.timedelta(days=20), MONTH, buyer.pk, pro])
+        cursor.execute("ANALYZE")
+
+
+def raw_insert_seconds() -> float:
+    """The same lines by one plain INSERT ... SELECT into a table of the bill line's columns (no keys, no
+    indexes, no bills, no ledger): the floor the service is compared with."""
+    from django.db import connection, transaction
+
+    from billing.charges import charged_lines_sql
+
+    sql, params = charged_lines_sql(month=MONTH)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS raw_lines")
+        cursor.execute("CREATE TABLE raw_lines (order_id bigint, app_id bigint, start_date date, end_date date, "
+                       "days smallint, monthly_fee numeric(14,2), amount numeric(14,2))")
+    with transaction.atomic(), connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(
+            "INSERT INTO raw_lines SELECT c.order_id, c.app_id, c.start_date, c.end_date, c.days, c.monthly_fee, "
+            f"c.amount_cents / 100.0 FROM ({sql}) c", params)  # noqa: S608
+        elapsed = time.perf_counter() - started
+    return elapsed
+
+
+def scale_main(sizes: list[int]) -> None:
+    import resource
+
+    lines = []
+    for orders in sizes:
+        recreate_postgres_database(SCALE_URL)
+        os.environ["DATABASE_URL"] = SCALE_URL
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from billing.models import Bill, BillLine, LedgerEntry
+        from billing.services import bills_generate
+        from console.timeutil import business_midnight
+
+        connection.close()
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        build_scale(orders, SCALES[orders])
+        built = time.perf_counter() - started
+        raw = statistics.median(raw_insert_seconds() for _ in range(3))
+        now = business_midnight(dt.date(2026, 3, 5)) + dt.timedelta(minutes=10)
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            billed = bills_generate(month=MONTH, now=now)
+            elapsed = time.perf_counter() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        assert billed == SCALES[orders] and BillLine.objects.count() == orders
+        assert LedgerEntry.objects.filter(kind="bill").count() == Bill.objects.count() == billed
+        target = {100_000: "target <= 2 s and <= 10x raw", 1_000_000: "target <= 25 s, RSS <= 200 MB"}.get(orders, "")
+        lines.append(
+            f"{orders:>9,} orders / {SCALES[orders]:>7,} orgs: bills_generate {elapsed:6.2f} s "
+            f"({len(ctx.captured_queries)} statements), raw INSERT ... SELECT {raw:5.2f} s "
+            f"({elapsed / raw:4.1f}x raw); peak RSS {peak_mb:.0f} MB; data built in {built:.0f} s. {target}"
+        )
+        print(lines[-1], flush=True)
+        for query in ctx.captured_queries:
+            print(f"    {float(query['time']) * 1000:8.0f} ms  {' '.join(query['sql'].split())[:100]}")
+        connection.close()
+    header = (f"bench/billing.py --scale on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, PostgreSQL, month "
+              f"{MONTH:%Y-%m}, ANALYZE after building; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(header)
+    write_section(ROOT / "bench" / "results" / "billing.txt", "postgresql scale", [header, *lines])
+
+
 if __name__ == "__main__":
-    main()
+    if "--scale" in sys.argv:
+        # --scale [10000 100000 1000000]: the sizes to run (default 10,000 and 100,000; 1,000,000 is heavy)
+        chosen = [int(arg) for arg in sys.argv[sys.argv.index("--scale") + 1:]] or [10_000, 100_000]
+        scale_main(chosen)
+    else:
+        main()

@@ -1,7 +1,9 @@
 """Billing's domain errors; views and admin actions turn them into messages."""
 
+from console.errors import DomainError
 
-class BillingError(Exception):
+
+class BillingError(DomainError):
     """Base class: the message is safe to show to the user."""
 
 

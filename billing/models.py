@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+from console.fields import MoneyField
 
 
 class TopUpRequest(models.Model):
@@ -14,7 +14,7 @@ class TopUpRequest(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="topups")
-    amount = models.DecimalField(_("amount (CNY)"), **MONEY)
+    amount = MoneyField(_("amount (CNY)"))
     reference = models.CharField(_("payment reference"), max_length=128)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -39,7 +39,7 @@ class Bill(models.Model):
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="bills")
     month = models.DateField(_("month"), help_text=_("The first day of the billed month."))
-    total = models.DecimalField(_("total"), **MONEY)
+    total = MoneyField(_("total"))
     created_at = models.DateTimeField(_("issued at"), default=timezone.now)
 
     class Meta:
@@ -64,8 +64,8 @@ class BillLine(models.Model):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until (exclusive)"))
     days = models.PositiveSmallIntegerField(_("days"))
-    monthly_fee = models.DecimalField(_("monthly fee"), **MONEY)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    monthly_fee = MoneyField(_("monthly fee"))
+    amount = MoneyField(_("amount"))
 
     class Meta:
         verbose_name = _("bill line")
@@ -87,7 +87,7 @@ class LedgerEntry(models.Model):
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = MoneyField(_("amount"))
     bill = models.OneToOneField(Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="deduction")
     topup = models.OneToOneField(
         TopUpRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entry"

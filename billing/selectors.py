@@ -1,13 +1,19 @@
 import datetime as dt
+import uuid
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, DecimalField, F, QuerySet, Sum, Window
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from billing.charges import charged_lines_sql
 from billing.models import Bill, BillLine, LedgerEntry, TopUpRequest
-from console.money import ZERO, quantize_money
+from console.fields import MoneyField
+from console.money import ZERO, is_in_arrears, quantize_money
 from console.timeutil import business_date, previous_month_start
+from orders.charges import order_charged_lines_sql
 from orders.models import Order
 
 
@@ -18,7 +24,42 @@ def org_balance(*, organization) -> Decimal:
 
 
 def org_in_arrears(*, organization) -> bool:
-    return org_balance(organization=organization) < 0
+    """Exact (the ledger summed now): what a purchase checks."""
+    return is_in_arrears(org_balance(organization=organization))
+
+
+def arrears_purchase_refusal(organization) -> str | None:
+    """Registered with orders (BillingConfig.ready): an organization in arrears may not buy."""
+    if org_in_arrears(organization=organization):
+        return _("The organization is in arrears: top up the balance before buying.")
+    return None
+
+
+_ARREARS_KEY = "billing:arrears:{}"
+_LEDGER_GENERATION_KEY = "billing:ledger-generation"
+
+
+def org_in_arrears_for_banner(*, organization) -> bool:
+    """The arrears banner of every org page: ``org_in_arrears`` kept in the cache, so a page does not sum the
+    ledger. A ledger row saved or deleted forgets its org's entry and a billing run forgets every org's
+    (billing.signals), once the transaction commits; CONSOLE_CACHE_SECONDS bounds anything missed."""
+    key = _ARREARS_KEY.format(organization.pk)
+    found = cache.get_many([key, _LEDGER_GENERATION_KEY])
+    generation = found.get(_LEDGER_GENERATION_KEY)
+    cached = found.get(key)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    value = org_in_arrears(organization=organization)
+    cache.set(key, (generation, value), settings.CONSOLE_CACHE_SECONDS)
+    return value
+
+
+def forget_org_arrears(*, organization_id: int | None = None) -> None:
+    """Forget one org's cached arrears flag, or every org's (``None``: a new ledger generation)."""
+    if organization_id is None:
+        cache.set(_LEDGER_GENERATION_KEY, uuid.uuid4().hex, None)
+    else:
+        cache.delete(_ARREARS_KEY.format(organization_id))
 
 
 def ledger_entry_list(*, organization) -> QuerySet[LedgerEntry]:
@@ -26,7 +67,7 @@ def ledger_entry_list(*, organization) -> QuerySet[LedgerEntry]:
     float sum, so quantize it before showing it)."""
     running = Window(
         Sum("amount"), order_by=[F("created_at").asc(), F("id").asc()],
-        output_field=DecimalField(max_digits=14, decimal_places=2),
+        output_field=MoneyField(),
     )
     return (
         LedgerEntry.objects.filter(organization=organization)
@@ -43,7 +84,16 @@ def topup_request_pending_list(*, organization) -> QuerySet[TopUpRequest]:
 
 
 def bill_list(*, organization) -> QuerySet[Bill]:
-    return Bill.objects.filter(organization=organization).annotate(line_count=Count("lines")).order_by("-month")
+    """Newest first, each with its number of lines: a subquery the database runs for the bills of the page only
+    (a COUNT joined over every bill line of the org grouped them all: 18 ms over 58,000 lines)."""
+    line_count = (
+        BillLine.objects.filter(bill=OuterRef("pk")).order_by().values("bill").annotate(n=Count("id")).values("n")
+    )
+    return (
+        Bill.objects.filter(organization=organization)
+        .annotate(line_count=Coalesce(Subquery(line_count, output_field=IntegerField()), 0))
+        .order_by("-month")
+    )
 
 
 def bill_line_list(*, bill: Bill) -> QuerySet[BillLine]:
@@ -69,7 +119,7 @@ def order_list_for_export(*, organization) -> QuerySet[Order]:
 def month_to_date_consumption(*, organization, now: dt.datetime | None = None) -> Decimal:
     """This month's charges from the 1st to today inclusive, priced by the same SQL as bills."""
     today = business_date(now)
-    sql, params = charged_lines_sql(
+    sql, params = order_charged_lines_sql(
         month=today, until=today + dt.timedelta(days=1), organization_id=organization.pk
     )
     with connection.cursor() as cursor:

@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
-from billing.charges import charged_lines_sql
 from billing.exceptions import InvalidAmount, MonthNotOver, TopUpAlreadyDecided
 from billing.models import Bill, BillLine, LedgerEntry, TopUpRequest
+from billing.selectors import forget_org_arrears
 from console.money import quantize_money
 from console.timeutil import business_date, month_start, next_month_start, previous_month_start
+from orders.charges import order_charged_lines_sql
 from orders.models import Order
 
 # Bills for a month are issued on this day of the next month (business time), or on the first run after.
@@ -38,7 +39,7 @@ def bills_generate(*, month: dt.date, now: dt.datetime | None = None) -> int:
             "month": f"{month:%Y-%m}"})
     ops = connection.ops
     month_param, now_param = ops.adapt_datefield_value(month), ops.adapt_datetimefield_value(now)
-    lines_sql, lines_params = charged_lines_sql(month=month)
+    lines_sql, lines_params = order_charged_lines_sql(month=month)
     bills, lines, ledger = Bill._meta.db_table, BillLine._meta.db_table, LedgerEntry._meta.db_table
     not_deducted = f"NOT EXISTS (SELECT 1 FROM {ledger} e WHERE e.bill_id = b.id)"  # noqa: S608
     with connection.cursor() as cursor:
@@ -85,6 +86,9 @@ def bills_generate(*, month: dt.date, now: dt.datetime | None = None) -> int:
             """,  # noqa: S608 -- table names and fixed fragments only; values are params
             [LedgerEntry.Kind.BILL.value, f"Bill {month:%Y-%m}", now_param, month_param],
         )
+    # The deductions were inserted in SQL (no signal): every org's cached arrears flag is forgotten.
+    forget_org_arrears()
+    transaction.on_commit(lambda: forget_org_arrears())
     return created
 
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,22 +16,25 @@ from billing import charts, selectors
 from billing.exceptions import BillingError
 from billing.forms import TopUpRequestForm
 from billing.services import topup_request_create
-from console.money import quantize_money
+from console.errors import show_domain_error
+from console.money import is_in_arrears, quantize_money
 from console.timeutil import business_date, business_now, business_tz, month_start
 
 PAGE_SIZE = 20
+# A month of a large org has thousands of lines (one per order): the page shows them 100 at a time under the
+# bill's stored total; the CSV export has every line.
+BILL_LINES_PER_PAGE = 100
 
 
 def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
     organization = request.organization
     today = business_date()
-    may_request = request.membership.may(Action.REQUEST_TOPUP)
     balance = selectors.org_balance(organization=organization)
     totals = selectors.monthly_bill_totals(organization=organization)
     ledger = Paginator(selectors.ledger_entry_list(organization=organization), PAGE_SIZE)
     return {
         "balance": balance,
-        "in_arrears": balance < 0,
+        "in_arrears": is_in_arrears(balance),
         "month_to_date": selectors.month_to_date_consumption(organization=organization),
         "month_first": month_start(today),
         "today": today,
@@ -39,8 +42,7 @@ def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
         "chart": charts.bar_chart([(f"{month:%Y-%m}", total) for month, total in totals]),
         "ledger_page": ledger.get_page(request.GET.get("page")),
         "pending_topups": list(selectors.topup_request_pending_list(organization=organization)),
-        "may_request_topup": may_request,
-        "form": form if form is not None else (TopUpRequestForm() if may_request else None),
+        "form": form or TopUpRequestForm(),
     }
 
 
@@ -60,7 +62,7 @@ def topup_request(request, org_name: str):
                 amount=form.cleaned_data["amount"], reference=form.cleaned_data["reference"],
             )
         except BillingError as error:
-            form.add_error("amount", str(error))
+            show_domain_error(request, error, form=form, field="amount")
         else:
             messages.success(request, _("Top-up request sent. The balance is credited when staff confirm the payment."))
             return redirect("billing:account", org_name=org_name)
@@ -74,27 +76,28 @@ def bill_list(request, org_name: str):
     return render(request, "billing/bill_list.html", {"page": page})
 
 
+_NUMBER = "ORDERNUMBER"
+
+
 def _order_url_maker(org_name: str):
-    """Links order numbers to the order details page when the orders module serves it."""
-    try:
-        reverse("orders:order_detail", kwargs={"org_name": org_name, "number": "0"})
-    except NoReverseMatch:
-        return lambda number: None
-    return lambda number: reverse("orders:order_detail", kwargs={"org_name": org_name, "number": number})
+    """Links order numbers to the order details page: one reverse per page, not per line (order numbers are
+    letters and digits)."""
+    template = reverse("orders:order_detail", kwargs={"org_name": org_name, "number": _NUMBER})
+    return lambda number: template.replace(_NUMBER, number)
 
 
 @org_view(Action.VIEW_BILLING)
 def bill_detail(request, org_name: str, year: int, month: int):
     try:
         first = dt.date(year, month, 1)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:  # month 13, or a year of 30 digits
         raise Http404("No such month.") from error
     bill = get_object_or_404(request.organization.bills, month=first)
-    lines = list(selectors.bill_line_list(bill=bill))
+    page = Paginator(selectors.bill_line_list(bill=bill), BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
     order_url = _order_url_maker(org_name)
-    for line in lines:
+    for line in page.object_list:
         line.order_url = order_url(line.order.number)
-    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": lines})
+    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": page.object_list, "page": page})
 
 
 # --- CSV exports ------------------------------------------------------------------------------------------

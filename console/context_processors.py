@@ -10,6 +10,8 @@ def chrome(request):
     def memberships():
         if not request.user.is_authenticated:
             return []
+        if hasattr(request, "user_memberships"):  # loaded once by the org access check
+            return request.user_memberships
         from apps.accounts.selectors import membership_list_for_user
 
         return list(membership_list_for_user(user=request.user))
@@ -18,6 +20,7 @@ def chrome(request):
         "product_name": settings.CONSOLE_PRODUCT_NAME,
         "current_org": getattr(request, "organization", None),
         "current_membership": getattr(request, "membership", None),
+        "may": SimpleLazyObject(lambda: _permissions(request)),
         "current_app": getattr(request, "app", None),
         "user_memberships": SimpleLazyObject(memberships),
         "navigation": SimpleLazyObject(lambda: build_navigation(request)),
@@ -25,10 +28,18 @@ def chrome(request):
     }
 
 
+def _permissions(request) -> dict[str, bool]:
+    """``may.change_apps`` and so on: what the member's role allows, so that pages show only what works."""
+    from apps.accounts.roles import role_permissions
+
+    membership = getattr(request, "membership", None)
+    return role_permissions(membership.role if membership is not None else None)
+
+
 def _in_arrears(request) -> bool:
     organization = getattr(request, "organization", None)
     if organization is None:
         return False
-    from billing.selectors import org_in_arrears
+    from billing.selectors import org_in_arrears_for_banner
 
-    return org_in_arrears(organization=organization)
+    return org_in_arrears_for_banner(organization=organization)

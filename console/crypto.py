@@ -4,7 +4,6 @@ The first key encrypts, every key decrypts. To rotate: put a new key first, depl
 ``manage.py rotate_encryption_keys`` (re-encrypts every stored value under the first key), then drop the old key.
 """
 
-import secrets
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -71,13 +70,13 @@ def rotate(token: str) -> str:
         raise DecryptionError("A stored secret cannot be decrypted with FIELD_ENCRYPTION_KEYS.") from exc
 
 
+MASK = "•" * 8
+
+
 def mask(secret: str, *, visible: int = 4) -> str:
-    """Show only the last few characters, e.g. ``••••••••3f9a``; short secrets show no characters at all."""
+    """The one way a stored secret is shown back (Client Secret, callback secrets, push credentials): only the
+    last few characters, e.g. ``••••••••3f9a``, and only when that leaves most of it hidden."""
     if not secret:
         return ""
-    tail = secret[-visible:] if len(secret) > visible * 3 else ""
-    return "•" * 8 + tail
-
-
-def random_secret(nbytes: int = 32) -> str:
-    return secrets.token_urlsafe(nbytes)
+    tail = secret[-visible:] if len(secret) >= visible * 3 else ""
+    return MASK + tail

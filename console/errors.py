@@ -15,3 +15,15 @@ class DomainError(Exception):
         if code:
             self.code = code
         super().__init__(self.message)
+
+
+def show_domain_error(request, error: DomainError, *, form=None, field: str | None = None) -> None:
+    """The one way a view shows a refusal it catches: as an error of ``form`` (on ``field``, or on the whole
+    form) when the view renders the form again, otherwise as an error message on the page it redirects to.
+    A DomainError no view catches is the middleware's (console.middleware): a page with ``http_status``."""
+    if form is not None:
+        form.add_error(field, error.message)
+    else:
+        from django.contrib import messages
+
+        messages.error(request, error.message)

@@ -2,6 +2,23 @@ from django.core.exceptions import FieldError
 from django.db import models
 
 from console import crypto
+from console.money import DECIMAL_PLACES, MAX_DIGITS
+
+
+class MoneyField(models.DecimalField):
+    """A CNY amount: ``DecimalField(max_digits=14, decimal_places=2)``, written once.
+
+    Migrations record it as that plain DecimalField (``deconstruct``), so adopting it changes no schema and
+    writes no migration."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", MAX_DIGITS)
+        kwargs.setdefault("decimal_places", DECIMAL_PLACES)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
 
 
 class EncryptedTextField(models.TextField):

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 # No inline script or style anywhere: every page must satisfy this policy.
 DEFAULT_POLICY = (
@@ -37,18 +39,28 @@ class DomainErrorMiddleware:
             return None
         from django.shortcuts import render
 
-        from apps.accounts.roles import Action
-
-        app = getattr(exception, "app", None)
-        membership = getattr(request, "membership", None)
         return render(
             request,
             "domain_error.html",
             {
                 "error": exception,
-                "app": app,
+                "app": getattr(exception, "app", None),
                 "feature_code": getattr(exception, "feature_code", ""),
-                "can_purchase": app is not None and membership is not None and membership.may(Action.PURCHASE),
             },
             status=exception.http_status,
         )
+
+
+class RejectNulInPathMiddleware:
+    """A NUL character in the path (``%00``) answers 400 with a message before any view runs: no URL of the
+    console contains one, and PostgreSQL refuses it in every text comparison (a 500 otherwise). Query strings
+    and form fields are checked where they are read (form fields refuse NUL through Django's validator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            return render(request, "400.html", {"message": _("The address contains a NUL character.")},
+                          status=400)
+        return self.get_response(request)

@@ -3,7 +3,7 @@ member's role may use it, so the menu never links to a page that is not there.""
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Action
@@ -70,11 +70,7 @@ def build_navigation(request) -> list[dict]:
                 if app is None:
                     continue
                 kwargs["app_name"] = app.name
-            try:
-                url = reverse(entry.url_name, kwargs=kwargs)
-            except NoReverseMatch:
-                continue
-            items.append({"label": entry.label, "url": url, "active": False})
+            items.append({"label": entry.label, "url": reverse(entry.url_name, kwargs=kwargs), "active": False})
         if items:
             sections.append({"title": app.name if entries[0].scope == "app" and app else title, "items": items})
     _mark_active(sections, request.path)

@@ -15,6 +15,7 @@ org_patterns = [
     path("", include("billing.urls")),
     path("", include("apps.accounts.member_urls")),
     path("", include("apps.audit.urls")),
+    path("", include("apps.im.console_urls")),
 ]
 
 urlpatterns = [
@@ -25,4 +26,6 @@ urlpatterns = [
     path("plans/", include("apps.plans.urls")),
     path("o/<slug:org_name>/", include(org_patterns)),
     path("admin/", admin.site.urls),
+    # The IM REST service (SPEC §11): JSON only, its own error envelope, no session or CSRF.
+    path("rest/", include("apps.im.urls")),
 ]

@@ -6,19 +6,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from console.healthz import check_broker, check_database
+from console.heartbeat import check_beat
+from console.net import is_local
 
 
 @never_cache
 @require_GET
 def healthz(request):
+    """200 ``{"status": "ok"}`` or 503 ``{"status": "error"}`` (database, broker, beat heartbeat). Which part
+    failed, and its error text (which may name internal hosts and ports), only for staff or a request from
+    this machine."""
     db_ok, db_detail = check_database()
     broker_ok, broker_detail = check_broker()
-    healthy = db_ok and broker_ok
-    body = {
-        "status": "ok" if healthy else "error",
-        "database": {"ok": db_ok, "detail": db_detail},
-        "broker": {"ok": broker_ok, "detail": broker_detail},
-    }
+    beat_ok, beat_detail = check_beat() if db_ok else (False, "database unavailable")
+    healthy = db_ok and broker_ok and beat_ok
+    body = {"status": "ok" if healthy else "error"}
+    if is_local(request) or getattr(request.user, "is_staff", False):
+        body.update({
+            "database": {"ok": db_ok, "detail": db_detail},
+            "broker": {"ok": broker_ok, "detail": broker_detail},
+            "beat": {"ok": beat_ok, "detail": beat_detail},
+        })
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.plans.entitlements import Entitlements, Quota, entitlements_for
 from apps.plans.models import Feature, Plan, PlanFeature
+from apps.plans.selectors import free_plan
 from console.errors import DomainError
 from orders.models import Order, OrderLine
 
@@ -83,16 +84,10 @@ def _features_prefetch(prefix: str = "") -> Prefetch:
 def app_entitlements(*, app) -> Entitlements:
     """The effective entitlements of an app from its in-service plan order and add-ons; Free if none.
     A constant number of queries, whatever the number of add-on lines."""
-    plan_order = (
-        in_service_plan_orders()
-        .filter(app=app)
-        .select_related("plan")
-        .prefetch_related(_features_prefetch("plan__"))
-        .first()
-    )
+    # The plan's feature rows come from the catalog cache (apps.plans.entitlements.plan_features).
+    plan_order = in_service_plan_orders().filter(app=app).select_related("plan").first()
     if plan_order is None:
-        plan = Plan.objects.prefetch_related(_features_prefetch()).get(code=Plan.Code.FREE)
-        return entitlements_for(plan=plan, addon_lines=())
+        return entitlements_for(plan=free_plan(), addon_lines=())
     return entitlements_for(plan=plan_order.plan, addon_lines=in_service_addon_lines(plan_order=plan_order))
 
 

@@ -1,7 +1,9 @@
 """Domain errors of orders. Views turn them into form errors or messages; ``message`` is user-facing."""
 
+from console.errors import DomainError
 
-class OrderError(Exception):
+
+class OrderError(DomainError):
     def __init__(self, message):
         super().__init__(message)
         self.message = message

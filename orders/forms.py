@@ -5,14 +5,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.plans.entitlements import Quota, entitlements_for
+from console.money import format_money
 from orders.models import Order
 from orders.selectors import AddonRequest, PurchaseOptions
 
 AGREEMENT_LABEL = _("I have read and agree to the service purchase agreement")
-
-
-def _money(value) -> str:
-    return number_format(value, decimal_pos=2, force_grouping=True)
 
 
 class CheckoutForm(forms.Form):
@@ -48,8 +45,8 @@ class CheckoutForm(forms.Form):
                 self.fields[name] = forms.IntegerField(
                     label=addon.name, min_value=0, max_value=addon.max_quantity, initial=0, required=False,
                     help_text=_("Units of %(size)s %(unit)s, ¥%(price)s per unit per month; 0 to %(max)s.")
-                    % {"size": addon.unit_size, "unit": addon.feature.unit, "price": _money(addon.unit_price),
-                       "max": addon.max_quantity},
+                    % {"size": addon.unit_size, "unit": addon.feature.unit,
+                       "price": format_money(addon.unit_price, currency=None), "max": addon.max_quantity},
                 )
                 # hx-preserve: when a plan change re-renders the add-ons, the quantity box stays the live
                 # element, so digits typed while that request was in flight are kept.
@@ -99,7 +96,7 @@ class CheckoutForm(forms.Form):
     def _tier_label(addon, tier) -> str:
         return _("%(value)s %(unit)s · ¥%(price)s / month") % {
             "value": number_format(tier.value, force_grouping=True), "unit": addon.feature.unit,
-            "price": _money(tier.monthly_price),
+            "price": format_money(tier.monthly_price, currency=None),
         }
 
     def purchase(self) -> tuple[str, list[AddonRequest]]:
@@ -131,17 +128,18 @@ class CheckoutForm(forms.Form):
 class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses")), *Order.Status.choices])
-    app = forms.ChoiceField(label=_("App"), required=False)
+    # A name typed in, not a select of every app: an org with 1,000 apps rendered 1,000 options per page.
+    app = forms.CharField(label=_("App"), required=False, max_length=64,
+                          widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("App name"),
+                                                        "autocomplete": "off"}))
     date_from = forms.DateField(label=_("Purchased from"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
     date_to = forms.DateField(label=_("Purchased until"), required=False,
                               widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
 
-    def __init__(self, *args, app_names: list[str], **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["app"].choices = [("", _("All apps")), *[(name, name) for name in app_names]]
-        for name in ("status", "app"):
-            self.fields[name].widget.attrs.update({"class": "form-select", "data-autosubmit": ""})
+        self.fields["status"].widget.attrs.update({"class": "form-select", "data-autosubmit": ""})
 
     def clean(self):
         cleaned = super().clean()

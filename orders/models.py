@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+from console.fields import MoneyField
 
 
 def new_order_number(at=None) -> str:
@@ -32,8 +32,8 @@ class Order(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROVISIONING)
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    monthly_fee = models.DecimalField(_("monthly fee"), **MONEY)
-    estimated_fee = models.DecimalField(_("estimated fee for the rest of the month"), **MONEY)
+    monthly_fee = MoneyField(_("monthly fee"))
+    estimated_fee = MoneyField(_("estimated fee for the rest of the month"))
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("purchased at"), default=timezone.now)
     # Charging starts the business day of purchase and ends (exclusive) the day it is completed;
@@ -104,8 +104,8 @@ class OrderLine(models.Model):
     # For a tier add-on: the cap bought (e.g. 8000). For a stackable add-on: units (quantity).
     tier_value = models.PositiveIntegerField(_("tier"), null=True, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
-    unit_price = models.DecimalField(_("unit price per month"), **MONEY)
-    monthly_amount = models.DecimalField(_("amount per month"), **MONEY)
+    unit_price = MoneyField(_("unit price per month"))
+    monthly_amount = MoneyField(_("amount per month"))
 
     class Meta:
         verbose_name = _("order line")

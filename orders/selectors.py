@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.plans.entitlements import Entitlements, Quota, entitlements_for
 from apps.plans.models import AddOn, Plan
 from apps.plans.selectors import catalog_addons, catalog_plans
-from console.money import ZERO, quantize_money
+from console.money import ZERO, prorate, quantize_money
 from console.timeutil import business_date, days_in_month
 from orders.entitlements import app_entitlements
 from orders.exceptions import PurchaseNotAllowed
@@ -191,7 +191,7 @@ def purchase_quote(
         plan=plan,
         lines=tuple(lines),
         monthly_fee=monthly_fee,
-        estimated_fee=quantize_money(monthly_fee * days_left / month_days),
+        estimated_fee=prorate(monthly_fee, days=days_left, month_days=month_days),
         purchase_date=today,
         days_left=days_left,
         days_in_month=month_days,

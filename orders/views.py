@@ -8,6 +8,7 @@ from apps.accounts.access import org_view
 from apps.accounts.roles import Action
 from apps.applications.access import app_view
 from apps.plans.entitlements import quota_rows
+from console.errors import show_domain_error
 from orders import selectors
 from orders.exceptions import PurchaseNotAllowed
 from orders.forms import CheckoutForm, OrderFilterForm
@@ -49,7 +50,7 @@ def checkout(request, app):
                 order = order_place(app=app, buyer=request.user, plan_code=plan_code, addons=addons,
                                     token=form.cleaned_data["token"])
             except PurchaseNotAllowed as refusal:
-                form.add_error(None, refusal.message)
+                show_domain_error(request, refusal, form=form)
             else:
                 if order.just_placed:
                     messages.success(request, _("Order %(number)s placed. It is provisioning and goes in service "
@@ -99,13 +100,12 @@ def estimate(request, app):
 
 @org_view(Action.VIEW_BILLING)
 def order_list(request, org_name: str):
-    app_names = list(request.organization.apps.order_by("name").values_list("name", flat=True))
-    form = OrderFilterForm(request.GET or None, app_names=app_names)
+    form = OrderFilterForm(request.GET or None)
     filters = {}
     if form.is_bound and form.is_valid():
         filters = {
             "status": form.cleaned_data["status"] or None,
-            "app_name": form.cleaned_data["app"] or None,
+            "app_name": form.cleaned_data["app"].strip() or None,
             "date_from": form.cleaned_data["date_from"],
             "date_to": form.cleaned_data["date_to"],
         }

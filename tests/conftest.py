@@ -22,7 +22,8 @@ def _english_outside_requests():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Attempt counters (re-check limits) live in the cache: no test inherits another's."""
+    """Cached sessions, arrears flags, catalog rows and attempt counters (re-check limits) of one test never reach
+    the next test."""
     from django.core.cache import cache
 
     cache.clear()
@@ -117,8 +118,19 @@ def _ensure_catalog() -> None:
 
     if not Plan.objects.exists():
         importlib.import_module("apps.plans.migrations.0002_seed_catalog").seed(django_apps, None)
+        importlib.import_module("apps.plans.migrations.0003_im_users_quota").seed(django_apps, None)
     if not DataCenter.objects.exists():
         importlib.import_module("apps.applications.migrations.0002_seed_data_centers").seed(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_rest_apps():
+    """The REST service caches apps per process; a flushed database brings back their names and ids."""
+    from apps.im.appcache import forget_all
+
+    forget_all()
+    yield
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,9 @@
 """Domain errors of organizations and members; views turn them into form errors or messages."""
 
+from console.errors import DomainError
 
-class AccountError(Exception):
+
+class AccountError(DomainError):
     """Base class: ``str(error)`` is a sentence a user can read."""
 
     def __init__(self, message):

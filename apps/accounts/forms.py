@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts import reauth, twofactor
 from apps.accounts.exceptions import RecheckLocked
 from apps.accounts.models import ORG_NAME_VALIDATOR, Organization, User
-from apps.accounts.roles import Role
+from apps.accounts.roles import Role, role_may_manage
 
 
 class LoginForm(AuthenticationForm):
@@ -77,7 +77,7 @@ class SignupForm(PasswordPairMixin):
 
 def _role_choices(actor_role: str) -> list[tuple[str, str]]:
     """An owner may give every role; an admin every role but owner."""
-    return [(value, label) for value, label in Role.choices if actor_role == Role.OWNER or value != Role.OWNER]
+    return [(value, label) for value, label in Role.choices if role_may_manage(actor_role, value)]
 
 
 class InvitationForm(forms.Form):

@@ -33,3 +33,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 def role_may(role: str, action: str) -> bool:
     return action in PERMISSIONS.get(role, frozenset())
+
+
+def role_may_manage(actor_role: str, *roles: str) -> bool:
+    """Owner-vs-admin, decided here only: whoever may manage members manages every role but owner, which only
+    an owner may invite, give, change or remove. ``roles``: the member's current role and/or the role to give."""
+    return role_may(actor_role, Action.MANAGE_MEMBERS) and (actor_role == Role.OWNER or Role.OWNER not in roles)
+
+
+def role_permissions(role: str | None) -> dict[str, bool]:
+    """Every action -> whether ``role`` may do it: what pages show (buttons, forms) for the signed-in member."""
+    return {action: role is not None and role_may(role, action) for action in Action.values}

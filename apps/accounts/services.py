@@ -4,11 +4,15 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from apps.accounts.exceptions import (
@@ -21,7 +25,7 @@ from apps.accounts.exceptions import (
     RoleNotAllowed,
 )
 from apps.accounts.models import INVITATION_VALIDITY, Invitation, Membership, Organization, User
-from apps.accounts.roles import Action, Role
+from apps.accounts.roles import Action, Role, role_may_manage
 from apps.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -37,11 +41,15 @@ def _create_user(*, email: str, password: str, full_name: str = "") -> User:
         raise EmailTaken(_("An account with this email exists already. Log in instead."))
     user = User(email=email, full_name=full_name)
     user.set_password(password)
-    user.full_clean()
     try:
+        user.full_clean()
         with transaction.atomic():
             user.save()
-    except IntegrityError as error:  # a concurrent signup with the same email won the race
+    except (IntegrityError, ValidationError) as error:
+        # A concurrent signup with the same email (a double-submitted form) committed first: full_clean's
+        # uniqueness check or the unique index says so.
+        if isinstance(error, ValidationError) and "email" not in getattr(error, "error_dict", {}):
+            raise
         raise EmailTaken(_("An account with this email exists already. Log in instead.")) from error
     return user
 
@@ -53,7 +61,7 @@ def account_signup(*, email: str, password: str, org_name: str, full_name: str =
         raise OrgNameTaken(_("This OrgName is taken. Choose another one."))
     user = _create_user(email=email, password=password, full_name=full_name)
     organization = Organization(name=org_name)
-    organization.full_clean()
+    organization.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             organization.save()
@@ -76,7 +84,7 @@ def _check_may_manage(actor: Membership, *roles: str) -> None:
     """``roles``: the member's current role and/or the role to give. Admins manage everyone but owners."""
     if not actor.may(Action.MANAGE_MEMBERS):
         raise RoleNotAllowed(_("Your role may not manage members."))
-    if actor.role != Role.OWNER and Role.OWNER in roles:
+    if not role_may_manage(actor.role, *roles):
         raise RoleNotAllowed(_("Only an owner can invite, change or remove an owner."))
 
 
@@ -231,11 +239,54 @@ def invitation_accept(*, invitation: Invitation, user: User, now: datetime | Non
     return membership
 
 
+# --- proving the invited address before an account is made ---------------------------------------------
+# Holding the invitation link proves nothing (whoever invited, or saw the members page, has it). An invitee
+# without an account gets a second, signed link mailed to the invited address, and only that link leads to
+# the password form that creates the account.
+
+EMAIL_PROOF_SALT = "accounts.invitation.email-proof"
+EMAIL_PROOF_MAX_AGE = 24 * 3600
+EMAIL_PROOF_RESEND_SECONDS = 60
+
+
+def invitation_email_proof(*, invitation: Invitation) -> str:
+    return signing.dumps({"t": invitation.token, "e": normalize_email(invitation.email)}, salt=EMAIL_PROOF_SALT,
+                         compress=True)
+
+
+def invitation_email_proof_valid(*, invitation: Invitation, proof: str) -> bool:
+    try:
+        value = signing.loads(proof or "", salt=EMAIL_PROOF_SALT, max_age=EMAIL_PROOF_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return (isinstance(value, dict) and value.get("t") == invitation.token
+            and value.get("e") == normalize_email(invitation.email))
+
+
+def invitation_confirmation_send(*, invitation: Invitation, site_url: str, now: datetime | None = None) -> bool:
+    """Mail the invited address a link that lets its owner choose a password. False (nothing sent) when a
+    link went out less than EMAIL_PROOF_RESEND_SECONDS ago, so the page cannot be used to flood a mailbox."""
+    check_invitation_usable(invitation, now=now)
+    if not cache.add(f"invitation-proof-sent:{invitation.token}", 1, EMAIL_PROOF_RESEND_SECONDS):
+        return False
+    url = (invitation_url(invitation=invitation, site_url=site_url) + "?"
+           + urlencode({"proof": invitation_email_proof(invitation=invitation)}))
+    context = {"invitation": invitation, "url": url, "organization": invitation.organization}
+    subject = render_to_string("accounts/email/invitation_confirm_subject.txt", context).strip()
+    body = render_to_string("accounts/email/invitation_confirm.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    return True
+
+
 @transaction.atomic
 def invitation_accept_with_signup(
-    *, invitation: Invitation, password: str, full_name: str = "", now: datetime | None = None
+    *, invitation: Invitation, password: str, proof: str, full_name: str = "", now: datetime | None = None
 ) -> Membership:
-    """An invitee without an account: the account is created for the invited email and joins at once."""
+    """An invitee without an account, back through the link mailed to the invited address (``proof``): the
+    account is created for the invited email and joins at once. A second submission of the same form finds
+    the account made (EmailTaken) or the invitation used (InvitationNotUsable)."""
+    if not invitation_email_proof_valid(invitation=invitation, proof=proof):
+        raise InvitationNotUsable(_("This confirmation link is not valid or has expired. Ask for a new one."))
     check_invitation_usable(invitation, now=now)
     user = _create_user(email=invitation.email, password=password, full_name=full_name)
     return invitation_accept(invitation=invitation, user=user, now=now)

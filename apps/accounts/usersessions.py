@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import KnownDevice, SignInEvent, User, UserSession
+from console.net import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,8 @@ DEVICE_COOKIE_AGE = timedelta(days=400)
 
 
 def request_ip(request) -> str | None:
-    """The client's address as this console sees it (the one helper to change for a trusted proxy)."""
-    address = request.META.get("REMOTE_ADDR") or None
+    """The client's address: the trusted-proxy rule of console.net, the same as the login lockout uses."""
+    address = client_ip(request) or None
     return address if address and len(address) <= 45 else None
 
 

@@ -31,8 +31,9 @@ from apps.accounts.forms import (
     SignupForm,
 )
 from apps.accounts.models import Membership, SignInEvent, User
-from apps.accounts.roles import Action, Role, role_may
+from apps.accounts.roles import Action, Role, role_may, role_may_manage
 from apps.accounts.selectors import current_membership, invitation_by_token, invitation_pending_list, member_list
+from console.errors import show_domain_error
 
 # Our own backend name: with axes in AUTHENTICATION_BACKENDS, login() must be told which one vouched.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -125,9 +126,9 @@ def signup(request):
                 org_name=form.cleaned_data["org_name"],
             )
         except OrgNameTaken as error:
-            form.add_error("org_name", error.message)
+            show_domain_error(request, error, form=form, field="org_name")
         except EmailTaken as error:
-            form.add_error("email", error.message)
+            show_domain_error(request, error, form=form, field="email")
         else:
             login(request, membership.user, backend=MODEL_BACKEND)
             messages.success(
@@ -181,14 +182,31 @@ def invitation_accept(request, token: str):
         context["login_url"] = f"{reverse('accounts:login')}?{urlencode({'next': request.path})}"
         return render(request, "accounts/invitation_accept.html", context)
 
+    proof = request.GET.get("proof", "")
+    if not proof or not services.invitation_email_proof_valid(invitation=invitation, proof=proof):
+        # Holding this link is not enough: the invited address proves itself through a mailed link first.
+        context["confirm_email"] = True
+        if proof:
+            context["error"] = _("This confirmation link is not valid or has expired. Ask for a new one.")
+        if request.method == "POST":
+            if services.invitation_confirmation_send(invitation=invitation, site_url=request.build_absolute_uri("/")):
+                context["confirmation_sent"] = True
+            else:
+                context["error"] = _("A confirmation link was sent a moment ago. Check the mailbox of %(email)s, "
+                                     "or try again in a minute.") % {"email": invitation.email}
+        return render(request, "accounts/invitation_accept.html", context)
+
     form = InvitationSignupForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.invitation_accept_with_signup(
-                invitation=invitation, password=form.cleaned_data["password1"]
+                invitation=invitation, password=form.cleaned_data["password1"], proof=proof
             )
+        except EmailTaken:
+            # The same form sent twice: the first submission made the account; this one changes nothing.
+            form.add_error(None, _("Your account exists already: log in with the invited email to continue."))
         except AccountError as error:
-            form.add_error(None, error.message)
+            show_domain_error(request, error, form=form)
         else:
             login(request, membership.user, backend=MODEL_BACKEND)
             messages.success(
@@ -210,19 +228,21 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
     invitations = list(invitation_pending_list(organization=request.organization))
     just_invited = request.GET.get("invited")
     for invitation in invitations:
-        invitation.url = services.invitation_url(invitation=invitation, site_url=site_url)
-        invitation.may_revoke = actor.role == Role.OWNER or invitation.role != Role.OWNER
+        # The link of an invitation is shown only to whom may send it (an admin never sees an owner's).
+        invitation.may_revoke = role_may_manage(actor.role, invitation.role)
+        invitation.url = (services.invitation_url(invitation=invitation, site_url=site_url)
+                          if invitation.may_revoke else "")
     members = list(member_list(organization=request.organization))
     owner_count = sum(member.role == Role.OWNER for member in members)
     with_two_factor = twofactor.users_with_two_factor(user_ids=[member.user_id for member in members])
     for member in members:
         member.two_factor_on = member.user_id in with_two_factor
         member.is_last_owner = member.role == Role.OWNER and owner_count == 1
-        member.may_manage = (actor.role == Role.OWNER or member.role != Role.OWNER) and not member.is_last_owner
+        member.may_manage = role_may_manage(actor.role, member.role) and not member.is_last_owner
     context = {
         "members": members,
         "invitations": invitations,
-        "new_invitation": next((i for i in invitations if str(i.pk) == just_invited), None),
+        "new_invitation": next((i for i in invitations if str(i.pk) == just_invited and i.url), None),
         "invite_form": invite_form,
         "role_choices": invite_form.fields["role"].choices,
         "role_matrix": _role_matrix(),
@@ -260,9 +280,9 @@ def member_invite(request, org_name: str):
                 site_url=request.build_absolute_uri("/"),
             )
         except AlreadyMember as error:
-            form.add_error("email", error.message)
+            show_domain_error(request, error, form=form, field="email")
         except RoleNotAllowed as error:
-            form.add_error("role", error.message)
+            show_domain_error(request, error, form=form, field="role")
         else:
             messages.success(
                 request,
@@ -298,7 +318,7 @@ def member_change_role(request, org_name: str, membership_id: int):
             actor=request.membership, membership=membership, role=form.cleaned_data["role"]
         )
     except AccountError as error:
-        messages.error(request, error.message)
+        show_domain_error(request, error)
         return redirect("members:member_list", org_name=org_name)
     messages.success(
         request,
@@ -314,7 +334,7 @@ def member_remove(request, org_name: str, membership_id: int):
     try:
         services.membership_remove(actor=request.membership, membership=membership)
     except AccountError as error:
-        messages.error(request, error.message)
+        show_domain_error(request, error)
         return redirect("members:member_list", org_name=org_name)
     messages.success(
         request, _("%(email)s was removed from %(org)s.") % {"email": membership.user.email, "org": org_name}
@@ -329,7 +349,7 @@ def invitation_revoke(request, org_name: str, invitation_id: int):
     try:
         services.invitation_revoke(actor=request.membership, invitation=invitation)
     except AccountError as error:
-        messages.error(request, error.message)
+        show_domain_error(request, error)
     else:
         messages.success(request, _("The invitation of %(email)s was revoked.") % {"email": invitation.email})
     return redirect("members:member_list", org_name=org_name)

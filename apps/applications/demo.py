@@ -23,3 +23,13 @@ def seed(organization) -> list[App]:
         )
         apps.append(app)
     return apps
+
+
+def demo_app_and_owner(organization, name: str = "chat-prod"):
+    """(app, owner user) for a feature app's demo data, or None when the demo org lacks either."""
+    from apps.accounts.models import Membership
+    from apps.accounts.roles import Role
+
+    app = organization.apps.filter(name=name).first()
+    owner = Membership.objects.filter(organization=organization, role=Role.OWNER).select_related("user").first()
+    return (app, owner.user) if app is not None and owner is not None else None

@@ -2,8 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from console.errors import DomainError
 
-class AppError(Exception):
+
+class AppError(DomainError):
     message = _("The app could not be saved.")
 
     def __init__(self, message=None):

@@ -4,12 +4,11 @@ from django.db.models import QuerySet
 
 from apps.applications.models import App, DataCenter
 from apps.plans.models import Plan
-from orders.entitlements import annotate_current_plan
 
 
 def app_list(*, organization, search: str | None = None) -> QuerySet[App]:
-    """The org's apps, newest first, each with ``current_plan_id`` (None = Free) and its data center. The Client
-    Secret is deferred: a list never shows it, and each value would cost a decryption."""
+    """The org's apps, newest first, with their data center. The Client Secret is deferred: a list never shows
+    it, and each value would cost a decryption. (The page adds each app's plan: orders.entitlements.)"""
     qs = (
         App.objects.filter(organization=organization)
         .select_related("organization", "data_center")
@@ -18,7 +17,7 @@ def app_list(*, organization, search: str | None = None) -> QuerySet[App]:
     search = (search or "").strip()
     if search:
         qs = qs.filter(name__icontains=search)
-    return annotate_current_plan(qs)
+    return qs
 
 
 def plans_by_id() -> dict[int | None, Plan]:

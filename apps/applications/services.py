@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import Organization
 from apps.applications.exceptions import AppFieldImmutable, AppLimitReached, AppNameTaken
 from apps.applications.models import App, DataCenter
-from apps.audit.services import audit_app, audit_record
+from apps.audit.services import audit_app, audit_record, model_update
 from apps.plans.models import CatalogSettings
 
 # What the edit form may change; everything else on an app is fixed at creation (SPEC §5).
@@ -69,19 +69,10 @@ def app_update(*, app: App, actor, **changes) -> App:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"app_update() cannot change {', '.join(sorted(unknown))}")
-    changed = {field: value for field, value in changes.items() if getattr(app, field) != value}
-    if not changed:
-        return app
-    for field, value in changed.items():
-        setattr(app, field, value)
-    app.full_clean()
-    app.save(update_fields=list(changed))
-    audit_app(
-        app=app,
-        actor=actor,
-        action="app.updated",
-        summary=f"Changed {', '.join(changed)} of app {app.name}",
-        detail={"fields": sorted(changed)},
+    model_update(
+        instance=app, data=changes, app=app, actor=actor, action="app.updated",
+        summary=lambda changed, _before: f"Changed {', '.join(changed)} of app {app.name}",
+        detail=lambda changed, _before: {"fields": changed},
     )
     return app
 

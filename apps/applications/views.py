@@ -15,7 +15,8 @@ from apps.applications.exceptions import AppError, AppLimitReached, AppNameTaken
 from apps.applications.forms import AppCreateForm, AppEditForm, SecretRotateForm
 from apps.plans.models import CatalogSettings
 from console import crypto
-from orders.entitlements import plan_for_app
+from console.errors import show_domain_error
+from orders.entitlements import annotate_current_plan, app_entitlements
 
 APPS_PER_PAGE = 20
 
@@ -24,7 +25,9 @@ APPS_PER_PAGE = 20
 def app_list(request, org_name: str):
     # PostgreSQL text cannot hold NUL: a search with one would be a 500.
     search = request.GET.get("q", "").replace("\x00", "").strip()[:32]
-    paginator = Paginator(selectors.app_list(organization=request.organization, search=search), APPS_PER_PAGE)
+    paginator = Paginator(
+        annotate_current_plan(selectors.app_list(organization=request.organization, search=search)), APPS_PER_PAGE
+    )
     page = paginator.get_page(request.GET.get("page"))
     plans = selectors.plans_by_id()
     for app in page:
@@ -38,7 +41,6 @@ def app_list(request, org_name: str):
             # Without a search the paginator has counted every app of the org already.
             "app_count": selectors.app_count(organization=request.organization) if search else paginator.count,
             "app_limit": CatalogSettings.load().app_limit,
-            "can_create": request.membership.may(Action.CHANGE_APPS),
         },
     )
 
@@ -51,9 +53,9 @@ def app_create(request, org_name: str):
         try:
             app = services.app_create(organization=organization, actor=request.user, **form.cleaned_data)
         except AppNameTaken as exc:
-            form.add_error("name", exc.message)
+            show_domain_error(request, exc, form=form, field="name")
         except AppError as exc:
-            form.add_error(None, exc.message)
+            show_domain_error(request, exc, form=form)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -74,18 +76,18 @@ def app_create(request, org_name: str):
 
 
 def _overview(request, app, *, rotate_form=None, revealed_secret=None, status=200):
+    entitlements = app_entitlements(app=app)
     return render(
         request,
         "applications/app_detail.html",
         {
             "app": app,
-            "plan": plan_for_app(app=app),
+            "plan": entitlements.plan,
+            "entitlements": entitlements,
             "masked_secret": crypto.mask(app.client_secret),
             "revealed_secret": revealed_secret,
             "reauth_fresh": reauth_is_fresh(request),
             "rotate_form": rotate_form or SecretRotateForm(),
-            "can_change": request.membership.may(Action.CHANGE_APPS),
-            "can_purchase": request.membership.may(Action.PURCHASE),
         },
         status=status,
     )
@@ -104,7 +106,7 @@ def app_edit(request, app):
         try:
             services.app_update(app=app, actor=request.user, **form.cleaned_data)
         except AppError as exc:
-            form.add_error(None, exc.message)
+            show_domain_error(request, exc, form=form)
         else:
             messages.success(request, _("App details saved."))
             return redirect("applications:app_detail", org_name=app.organization.name, app_name=app.name)

@@ -1,11 +1,22 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from apps.accounts.roles import Action, role_may
 from apps.audit.models import AuditEntry
 
+# Entries whose facts are billing facts (order numbers and amounts, top-up amounts, payment references): only
+# a role that may see billing reads them in the log.
+BILLING_ACTION_PREFIXES = ("order.", "billing.")
 
-def audit_list(*, organization, app=None) -> QuerySet[AuditEntry]:
-    """The org's audit entries, newest first, with who and which app in the same query."""
+
+def audit_list(*, organization, reader_role: str, app=None) -> QuerySet[AuditEntry]:
+    """The org's audit entries that ``reader_role`` may read, newest first, with who and which app in the same
+    query. Billing facts are for roles with VIEW_BILLING (owner, admin, finance), never a developer."""
     qs = AuditEntry.objects.filter(organization=organization).select_related("actor", "app")
+    if not role_may(reader_role, Action.VIEW_BILLING):
+        billing = Q()
+        for prefix in BILLING_ACTION_PREFIXES:
+            billing |= Q(action__startswith=prefix)
+        qs = qs.exclude(billing)
     if app is not None:
         qs = qs.filter(app=app)
     return qs

@@ -15,7 +15,7 @@ def audit_log(request, org_name: str):
     # PostgreSQL text cannot hold NUL: a filter with one would be a 500.
     app_name = request.GET.get("app", "").replace("\x00", "").strip()
     app = organization.apps.filter(name=app_name).first() if app_name else None
-    entries = audit_list(organization=organization, app=app)
+    entries = audit_list(organization=organization, reader_role=request.membership.role, app=app)
     if app_name and app is None:
         entries = entries.none()
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.callbacks.guard import URL_MAX_CHARS, TargetRefused, parse_url
+from console import crypto
 from console.fields import EncryptedTextField
 
 NAME_MAX_CHARS = 32
@@ -115,7 +116,7 @@ class CallbackRule(models.Model):
 
     @property
     def masked_secret(self) -> str:
-        return f"••••••••{self.secret[-4:]}" if self.secret else ""
+        return crypto.mask(self.secret)
 
     def chat_type_labels(self) -> list[str]:
         return [str(ChatType(value).label) for value in self.chat_types if value in ChatType.values]

@@ -1,9 +1,9 @@
 """Writes of callback rules and their test deliveries. Each change writes an audit entry in the same
-transaction; the test event goes to Celery once the transaction commits."""
+transaction; a test event is handed to Celery within the request and audited once the broker took it."""
 
 import datetime as dt
+import logging
 import secrets
-import time
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 
 from apps.applications.models import App
 from apps.audit.services import audit_app
-from apps.callbacks import guard, sender
-from apps.callbacks.exceptions import CallbackRulesFull, TestEventTooSoon
-from apps.callbacks.models import WAIT_MS_DEFAULT, CallbackDelivery, CallbackRule
+from apps.callbacks import guard
+from apps.callbacks.exceptions import CallbackRulesFull, TestEventNotQueued, TestEventTooSoon
+from apps.callbacks.models import WAIT_MS_DEFAULT, CallbackRule
+from apps.callbacks.tasks import deliver_test_event
 from apps.plans.models import CatalogSettings
 from orders.entitlements import require_feature
 
-DELIVERIES_KEPT = 100  # per rule; the pages show the last 20
+logger = logging.getLogger(__name__)
+
 RULE_FIELDS = ("name", "kind", "url", "chat_types", "message_types", "enabled", "wait_ms", "on_failure")
 SECRET_BYTES = 32
 
@@ -150,97 +152,39 @@ def callback_secret_rotate(*, rule: CallbackRule, actor) -> tuple[CallbackRule, 
 TEST_EVENT_INTERVAL_SECONDS = 10
 
 
-@transaction.atomic
-def callback_test_send(*, rule: CallbackRule, actor, now: dt.datetime | None = None) -> str:
-    """Queue a test event for the rule (Celery, after commit). Returns the delivery ID its attempts share.
-    At most one per TEST_EVENT_INTERVAL_SECONDS per rule (a conditional update claims the slot, so two
-    clicks at once queue one); TestEventTooSoon otherwise."""
-    require_feature(app=rule.app, code="callbacks")
-    from apps.callbacks.tasks import deliver_test_event
+def _publish_test_event(rule_id: int, delivery_id: str) -> None:
+    """Hand the task to the broker on a connection of its own (the broker URL as configured now), without
+    Celery's publish retries: an unreachable broker fails within the connect timeout."""
+    celery_app = deliver_test_event.app
+    with celery_app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
+                                     timeout=celery_app.conf.broker_connection_timeout)
+        deliver_test_event.apply_async((rule_id, delivery_id), connection=connection, retry=False)
 
+
+def callback_test_send(*, rule: CallbackRule, actor, now: dt.datetime | None = None) -> str:
+    """Queue a test event for the rule. Returns the delivery ID its attempts share. At most one per
+    TEST_EVENT_INTERVAL_SECONDS per rule (a conditional update claims the slot, so two clicks at once queue
+    one); TestEventTooSoon otherwise.
+
+    The event is handed to the broker inside the request, and only once the broker took it is the audit entry
+    written; when the broker is unreachable the slot is given back and TestEventNotQueued says so, so nothing
+    claims a test that will never run."""
+    require_feature(app=rule.app, code="callbacks")
     now = now or timezone.now()
     since = now - dt.timedelta(seconds=TEST_EVENT_INTERVAL_SECONDS)
     free = Q(test_queued_at__isnull=True) | Q(test_queued_at__lte=since)
+    previous = CallbackRule.objects.filter(pk=rule.pk).values_list("test_queued_at", flat=True).first()
     if not CallbackRule.objects.filter(free, pk=rule.pk).update(test_queued_at=now):
         raise TestEventTooSoon(TEST_EVENT_INTERVAL_SECONDS)
     delivery_id = f"msg_{uuid.uuid4().hex}"
+    try:
+        _publish_test_event(rule.pk, delivery_id)
+    except Exception as exc:  # kombu/redis/OS errors alike: the broker did not take it
+        CallbackRule.objects.filter(pk=rule.pk, test_queued_at=now).update(test_queued_at=previous)
+        logger.warning("Test event of callback rule %s not queued: %s", rule.pk, type(exc).__name__)
+        raise TestEventNotQueued() from exc
     audit_app(app=rule.app, actor=actor, action="callbacks.test_sent",
               summary=f"Test event queued for callback rule {rule.name}"[:255],
               detail={**_detail(rule), "delivery_id": delivery_id})
-    rule_id = rule.pk
-    transaction.on_commit(lambda: deliver_test_event.delay(rule_id, delivery_id), robust=True)
     return delivery_id
-
-
-def test_payload(*, rule: CallbackRule, call_id: str, message_id: str, timestamp_ms: int) -> dict:
-    """A sample message event shaped like Easemob's callbacks (``security`` is added when signing)."""
-    chat_type = rule.chat_types[0] if rule.chat_types else "chat"
-    message_type = rule.message_types[0] if rule.message_types else "txt"
-    body = {"type": message_type}
-    if message_type == "txt":
-        body["msg"] = "Hello from the console: this is a test event."
-    elif message_type == "cmd":
-        body["action"] = "console_test"
-    elif message_type == "loc":
-        body.update({"addr": "Beijing", "lat": 39.9042, "lng": 116.4074})
-    elif message_type == "custom":
-        body.update({"customEvent": "console_test", "customExts": {}})
-    else:
-        body.update({"url": f"https://example.com/sample.{message_type}", "filename": f"sample.{message_type}"})
-    to = "console-test-group" if chat_type != "chat" else "console-test-receiver"
-    return {
-        "callId": call_id,
-        "eventType": "chat" if rule.kind == CallbackRule.Kind.POST_SEND else "chat_pre_send",
-        "chat_type": chat_type,
-        "host": "console",
-        "appkey": rule.app.app_key,
-        "from": "console-test-sender",
-        "to": to,
-        "msg_id": message_id,
-        "timestamp": timestamp_ms,
-        "payload": {"bodies": [body], "ext": {"console_test": True}, "from": "console-test-sender", "to": to,
-                    "type": chat_type},
-        "test": True,
-    }
-
-
-def callback_test_deliver(*, rule: CallbackRule, delivery_id: str | None = None,
-                          timeout: float = sender.TIMEOUT_SECONDS) -> list[CallbackDelivery]:
-    """Send the test event: the SSRF guard again (the address it validated is the one connected to), then one
-    POST and, on a non-200 answer or a connection error, one immediate retry with the same signature. Each
-    attempt writes a delivery row. No transaction is held open over the network."""
-    delivery_id = delivery_id or f"msg_{uuid.uuid4().hex}"
-    timestamp_ms = int(time.time() * 1000)
-    call_id = f"{rule.app.app_key}_{delivery_id}"
-    payload = test_payload(rule=rule, call_id=call_id, message_id=delivery_id, timestamp_ms=timestamp_ms)
-    payload["security"] = sender.easemob_security(call_id=call_id, secret=rule.secret, timestamp=timestamp_ms)
-    body, headers = sender.signed_request(payload=payload, secret=rule.secret, message_id=delivery_id,
-                                          timestamp=timestamp_ms // 1000)
-    try:
-        target = guard.check_target(rule.url)
-    except guard.TargetRefused as exc:
-        rows = [CallbackDelivery.objects.create(rule=rule, delivery_id=delivery_id, attempt=1, url=rule.url,
-                                                error=f"Refused by the SSRF guard: {exc.message}"[:255])]
-        _prune_deliveries(rule)
-        return rows
-    rows = []
-    for attempt in (1, 2):
-        attempted_at = timezone.now()
-        answer = sender.post_json(target, body=body, headers=headers, timeout=timeout)
-        rows.append(CallbackDelivery.objects.create(
-            rule=rule, delivery_id=delivery_id, attempt=attempt, attempted_at=attempted_at, url=rule.url,
-            address=str(target.address), status_code=answer.status_code, ok=answer.ok, error=answer.error,
-            latency_ms=answer.latency_ms, response_excerpt=answer.excerpt,
-        ))
-        if answer.ok:
-            break
-    _prune_deliveries(rule)
-    return rows
-
-
-def _prune_deliveries(rule: CallbackRule) -> None:
-    """Keep the newest DELIVERIES_KEPT attempts of the rule so the log cannot grow without bound."""
-    recent = CallbackDelivery.objects.filter(rule=rule).order_by("-attempted_at", "-id")
-    older = list(recent.values_list("id", flat=True)[DELIVERIES_KEPT:])
-    if older:
-        CallbackDelivery.objects.filter(id__in=older).delete()

@@ -2,7 +2,7 @@
 created or rotated it (never stored in a session, a message or a cookie; the response is ``no-store``)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -13,9 +13,10 @@ from apps.accounts.reauth import reauth_required
 from apps.accounts.roles import Action
 from apps.applications.access import app_view
 from apps.callbacks import services
-from apps.callbacks.exceptions import CallbackRulesFull, TestEventTooSoon
+from apps.callbacks.exceptions import CallbackRulesFull, TestEventNotQueued, TestEventTooSoon
 from apps.callbacks.forms import CallbackRuleForm
 from apps.callbacks.selectors import RECENT_DELIVERIES, callback_rule_for_page, callback_rules, callback_rules_limit
+from console.errors import show_domain_error
 
 
 def _list_redirect(app):
@@ -25,7 +26,6 @@ def _list_redirect(app):
 def _common(request, app) -> dict:
     return {
         "app": app,
-        "can_change": request.membership.may(Action.CHANGE_APPS),
         "recent_count": RECENT_DELIVERIES,
     }
 
@@ -62,7 +62,7 @@ def settings_callbacks(request, app):
     return render(
         request,
         "callbacks/settings.html",
-        {**_common(request, app), "rules": rules, "limit": callback_rules_limit()},
+        {**_common(request, app), "rules": rules, "limit": callback_rules_limit(), "feature_title": _("Callbacks")},
     )
 
 
@@ -76,7 +76,7 @@ def callback_rule_new(request, app):
             try:
                 rule, secret = services.callback_rule_create(app=app, actor=request.user, **form.rule_fields())
             except CallbackRulesFull as exc:
-                form.add_error(None, exc.message)
+                show_domain_error(request, exc, form=form)
             except ValidationError as exc:
                 _apply_service_errors(form, exc)
             else:
@@ -91,14 +91,12 @@ def callback_rule_new(request, app):
     )
 
 
-@app_view(Action.VIEW_APPS)
+@app_view({"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS})
 @require_http_methods(["GET", "POST"])
 def callback_rule_edit(request, app, pk: int):
     rule = get_object_or_404(app.callback_rules, pk=pk)
     if request.method != "POST":
         return _rule_page(request, app, rule)
-    if not request.membership.may(Action.CHANGE_APPS):
-        raise PermissionDenied("Your role may not change feature settings.")
     form = CallbackRuleForm(request.POST, app=app, rule=rule)
     if form.is_valid():
         try:
@@ -140,8 +138,8 @@ def callback_rule_test(request, app, pk: int):
     rule = get_object_or_404(app.callback_rules, pk=pk)
     try:
         services.callback_test_send(rule=rule, actor=request.user)
-    except TestEventTooSoon as exc:
-        messages.error(request, exc.message)
+    except (TestEventTooSoon, TestEventNotQueued) as exc:
+        show_domain_error(request, exc)
     else:
         messages.success(
             request, _("Test event queued. Its deliveries appear below in a few seconds; reload to see them.")

@@ -1,4 +1,7 @@
-class FeatureError(Exception):
+from console.errors import DomainError
+
+
+class FeatureError(DomainError):
     """A feature action the app may not take; the message is shown to the user."""
 
 

@@ -2,12 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
 from apps.features.models import AppFeature, RecallSettings
 from apps.plans.entitlements import Entitlements, Quota, entitlements_for, plan_features, plan_quota
-from apps.plans.models import Feature, Plan, PlanFeature
-from apps.plans.selectors import catalog_addons
+from apps.plans.models import Feature, Plan
+from apps.plans.selectors import catalog_addons, catalog_features, catalog_plans
 from orders.entitlements import app_entitlements
 
 
@@ -47,16 +45,11 @@ class FeatureOverview:
 def feature_overview(*, app) -> FeatureOverview:
     """Every feature of the catalog with its state for the app. A fixed number of queries."""
     ent = app_entitlements(app=app)
-    features = list(Feature.objects.all())
+    features = catalog_features()
     enabled = set(
         AppFeature.objects.filter(app=app, enabled=True).values_list("feature__code", flat=True)
     )
-    higher = [
-        entitlements_for(plan=plan)
-        for plan in Plan.objects.filter(is_active=True, rank__gt=ent.plan.rank).prefetch_related(
-            Prefetch("plan_features", queryset=PlanFeature.objects.select_related("feature"))
-        )
-    ]
+    higher = [entitlements_for(plan=plan) for plan in catalog_plans() if plan.rank > ent.plan.rank]
     addons_by_feature: dict[str, list] = {}
     for addon in catalog_addons():
         addons_by_feature.setdefault(addon.feature.code, []).append(addon)

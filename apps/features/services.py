@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from apps.audit.services import audit_app
+from apps.audit.services import audit_app, model_update
 from apps.features.exceptions import UnknownFeature
 from apps.features.models import AppFeature, RecallSettings
 from apps.plans.models import Feature
@@ -47,25 +47,12 @@ def recall_settings_update(
     """Save the app's message recall times (1 minute to 7 days each). Returns (settings, changed)."""
     require_feature(app=app, code="recall")
     settings, _created = RecallSettings.objects.select_for_update().get_or_create(app=app)
-    before = {"client_recall_seconds": settings.client_recall_seconds,
-              "rest_recall_seconds": settings.rest_recall_seconds}
     after = {"client_recall_seconds": client_recall_seconds, "rest_recall_seconds": rest_recall_seconds}
-    if before == after and not _created:
-        return settings, False
-    settings.client_recall_seconds = client_recall_seconds
-    settings.rest_recall_seconds = rest_recall_seconds
-    settings.updated_at = timezone.now()
-    settings.updated_by = actor if getattr(actor, "is_authenticated", False) else None
-    settings.full_clean()
-    settings.save()
-    if before != after:
-        audit_app(
-            app=app,
-            actor=actor,
-            action="recall.update",
-            summary=(
-                f"Message recall: client {client_recall_seconds}s, REST {rest_recall_seconds}s"
-            ),
-            detail={"before": before, "after": after},
-        )
-    return settings, before != after
+    changed = model_update(
+        instance=settings, data=after, app=app, actor=actor, action="recall.update",
+        summary=f"Message recall: client {client_recall_seconds}s, REST {rest_recall_seconds}s",
+        detail=lambda _changed, before: {"before": before, "after": after},
+        touch={"updated_at": timezone.now(),
+               "updated_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )
+    return settings, bool(changed)

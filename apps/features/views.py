@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from apps.features.exceptions import UnknownFeature
 from apps.features.forms import RecallSettingsForm
 from apps.features.selectors import feature_overview, recall_settings_for
 from apps.features.services import app_feature_enable, recall_settings_update
+from console.errors import show_domain_error
 from orders.entitlements import FeatureNotInPlan
 
 
@@ -22,8 +22,6 @@ def overview(request, app):
         {
             "app": app,
             "overview": feature_overview(app=app),
-            "can_change": request.membership.may(Action.CHANGE_APPS),
-            "can_purchase": request.membership.may(Action.PURCHASE),
         },
     )
 
@@ -36,7 +34,7 @@ def enable(request, app, code: str):
     except UnknownFeature as exc:
         raise Http404("No such feature.") from exc
     except FeatureNotInPlan as exc:
-        messages.error(request, exc.message)
+        show_domain_error(request, exc)
         return redirect("features:overview", org_name=app.organization.name, app_name=app.name)
     if changed:
         messages.success(request, _("%(feature)s is on.") % {"feature": row.feature.name})
@@ -45,14 +43,11 @@ def enable(request, app, code: str):
     return redirect("features:overview", org_name=app.organization.name, app_name=app.name)
 
 
-@app_view(Action.VIEW_APPS)
+@app_view({"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS})
 @require_http_methods(["GET", "POST"])
 def settings_recall(request, app):
-    can_change = request.membership.may(Action.CHANGE_APPS)
     current = recall_settings_for(app=app)
     if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied("Your role may not change feature settings.")
         form = RecallSettingsForm(request.POST)
         if form.is_valid():
             _settings, changed = recall_settings_update(
@@ -73,8 +68,8 @@ def settings_recall(request, app):
         "features/recall_settings.html",
         {
             "app": app,
+            "feature_title": _("Message recall"),
             "form": form,
             "current": current,
-            "can_change": can_change,
         },
     )

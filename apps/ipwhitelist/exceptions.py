@@ -2,8 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from console.errors import DomainError
 
-class WhitelistError(Exception):
+
+class WhitelistError(DomainError):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message

@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +16,8 @@ from apps.ipwhitelist.networks import Address
 from apps.ipwhitelist.selectors import ip_allowed, whitelist_entries, whitelist_limit
 from apps.ipwhitelist.services import whitelist_entries_add, whitelist_entry_delete
 from apps.plans.models import Feature
+from console.errors import show_domain_error
+from console.net import client_ip
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,19 @@ def _page(request, app, *, add_form=None, check_form=None, check=None):
         "ipwhitelist/settings.html",
         {
             "app": app,
+            "feature_title": _("REST IP whitelist"),
             "entries": entries,
             "limit": limit,
             "add_form": add_form or WhitelistAddForm(),
-            **_check_context(app, check_form, check),
-            "can_change": request.membership.may(Action.CHANGE_APPS),
+            **_check_context(app, check_form or _your_address_form(request), check),
             "is_on": feature_is_on(app=app, code=Feature.Code.IP_WHITELIST),
         },
     )
+
+
+def _your_address_form(request) -> WhitelistCheckForm:
+    """The check form filled with the visitor's own address (as console.net.client_ip sees it behind the proxy)."""
+    return WhitelistCheckForm(initial={"address": client_ip(request)})
 
 
 def _check_context(app, form, result) -> dict:
@@ -56,14 +62,12 @@ def _redirect_to_page(app):
     return redirect("features:settings_ip_whitelist", org_name=app.organization.name, app_name=app.name)
 
 
-@app_view(Action.VIEW_APPS)
+@app_view({"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS})
 @require_http_methods(["GET", "POST"])
 def settings_ip_whitelist(request, app):
     """The list, the add form (POST here adds a batch) and the check tool."""
     if request.method != "POST":
         return _page(request, app)
-    if not request.membership.may(Action.CHANGE_APPS):
-        raise PermissionDenied("Your role may not change feature settings.")
     form = WhitelistAddForm(request.POST)
     if form.is_valid():
         typed = form.cleaned_data["entries"]
@@ -73,7 +77,7 @@ def settings_ip_whitelist(request, app):
         except DuplicateEntries as exc:
             form.add_duplicate_errors(exc.networks)
         except WhitelistFull as exc:
-            form.add_error("entries", exc.message)
+            show_domain_error(request, exc, form=form, field="entries")
         else:
             messages.success(request, ngettext(
                 "%(count)d entry added to the whitelist.", "%(count)d entries added to the whitelist.", len(typed)
@@ -102,7 +106,7 @@ def ip_whitelist_check(request, app):
     """Check an address: with htmx (HX-Request) the check card alone, otherwise the whole page. Changes nothing,
     so every role that sees the page may use it, by GET (no JavaScript) or POST (htmx)."""
     data = request.POST if request.method == "POST" else request.GET
-    form = WhitelistCheckForm(data if "address" in data else None)
+    form = WhitelistCheckForm(data) if "address" in data else _your_address_form(request)
     result = None
     if form.is_valid():
         address = form.cleaned_data["address"]

@@ -74,7 +74,9 @@ def plan_features(plan: Plan) -> list[PlanFeature]:
         rows = list(plan.plan_features.all())
         if all(PlanFeature.feature.is_cached(row) for row in rows):
             return rows
-    return list(plan.plan_features.select_related("feature"))
+    from apps.plans.selectors import cached_catalog  # the catalog cache (issue 14): no query on most pages
+
+    return cached_catalog(f"plan-features:{plan.pk}", lambda: list(plan.plan_features.select_related("feature")))
 
 
 def plan_quota(row: PlanFeature) -> Quota:

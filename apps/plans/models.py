@@ -2,9 +2,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from console.fields import MoneyField
 from console.i18n import BilingualNamed, pick
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class Plan(BilingualNamed):
@@ -18,7 +17,7 @@ class Plan(BilingualNamed):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
-    monthly_price = models.DecimalField(_("price per month (CNY)"), validators=[MinValueValidator(0)], **MONEY)
+    monthly_price = MoneyField(_("price per month (CNY)"), validators=[MinValueValidator(0)])
     is_active = models.BooleanField(_("on sale"), default=True)
 
     class Meta:
@@ -49,6 +48,7 @@ class Feature(BilingualNamed):
         USER_GROUPS = "user_groups", _("Groups per user")
         MESSAGE_STORAGE = "message_storage", _("Message storage")
         REST_RATE = "rest_rate", _("REST API calls / s")
+        IM_USERS = "im_users", _("Registered IM users")
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
@@ -91,7 +91,7 @@ class AddOn(BilingualNamed):
     feature = models.ForeignKey(Feature, on_delete=models.PROTECT, related_name="addons")
     stackable = models.BooleanField(_("stackable"))
     unit_size = models.PositiveIntegerField(_("size of one unit"), null=True, blank=True)
-    unit_price = models.DecimalField(_("price per unit per month (CNY)"), null=True, blank=True, **MONEY)
+    unit_price = MoneyField(_("price per unit per month (CNY)"), null=True, blank=True)
     max_quantity = models.PositiveSmallIntegerField(_("most units in one order"), default=120)
     is_active = models.BooleanField(_("on sale"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -115,7 +115,7 @@ class AddOnTier(models.Model):
 
     addon = models.ForeignKey(AddOn, on_delete=models.CASCADE, related_name="tiers")
     value = models.PositiveIntegerField(_("cap"))
-    monthly_price = models.DecimalField(_("price per month (CNY)"), **MONEY)
+    monthly_price = MoneyField(_("price per month (CNY)"))
 
     class Meta:
         verbose_name = _("add-on tier")

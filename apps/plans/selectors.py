@@ -1,33 +1,81 @@
 """Reads of the catalog (SPEC §6). An app's entitlements: ``orders.entitlements`` (the gate)."""
 
+import threading
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
 
 from apps.plans.entitlements import entitlements_for
 from apps.plans.models import AddOn, AddOnTier, Feature, Plan, PlanFeature
 
+_CATALOG_GENERATION_KEY = "plans:catalog-generation"
+_fresh = threading.local()
+
+
+@contextmanager
+def fresh_catalog():
+    """Within it, catalog reads go to the database: a purchase prices and checks with the rows as they are now,
+    never with a cached copy."""
+    previous = getattr(_fresh, "on", False)
+    _fresh.on = True
+    try:
+        yield
+    finally:
+        _fresh.on = previous
+
+
+def cached_catalog(name: str, build):
+    """Catalog rows read on most pages, kept in the cache (issue 14). Saving or deleting any catalog row starts a
+    new generation (apps.plans.signals), which every entry is checked against; CONSOLE_CACHE_SECONDS bounds the
+    rest (a change made with ``QuerySet.update``, which sends no signal). ``fresh_catalog`` bypasses it."""
+    if getattr(_fresh, "on", False):
+        return build()
+    key = f"plans:catalog:{name}"
+    found = cache.get_many([key, _CATALOG_GENERATION_KEY])
+    generation = found.get(_CATALOG_GENERATION_KEY)
+    cached = found.get(key)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    value = build()
+    cache.set(key, (generation, value), settings.CONSOLE_CACHE_SECONDS)
+    return value
+
+
+def forget_catalog() -> None:
+    cache.set(_CATALOG_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def free_plan() -> Plan:
+    """Free with its feature rows (cached)."""
+    return cached_catalog("free-plan", lambda: Plan.objects.prefetch_related(
+        Prefetch("plan_features", queryset=PlanFeature.objects.select_related("feature"))
+    ).get(code=Plan.Code.FREE))
+
 
 def catalog_plans() -> list[Plan]:
-    """Plans on sale, cheapest first, each with its feature rows."""
-    return list(
+    """Plans on sale, cheapest first, each with its feature rows (cached)."""
+    return cached_catalog("plans", lambda: list(
         Plan.objects.filter(is_active=True).prefetch_related(
             Prefetch("plan_features", queryset=PlanFeature.objects.select_related("feature"))
         )
-    )
+    ))
 
 
 def catalog_features() -> list[Feature]:
-    return list(Feature.objects.all())
+    return cached_catalog("features", lambda: list(Feature.objects.all()))
 
 
 def catalog_addons() -> list[AddOn]:
-    """Add-ons on sale with their feature and tiers."""
-    return list(
+    """Add-ons on sale with their feature and tiers (cached)."""
+    return cached_catalog("addons", lambda: list(
         AddOn.objects.filter(is_active=True)
         .select_related("feature")
         .prefetch_related(Prefetch("tiers", queryset=AddOnTier.objects.order_by("value")))
-    )
+    ))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.push import parsing
 from apps.push.models import Environment, PushCertificate, Vendor
 from apps.push.services import CertificateValues
+from console.crypto import MASK, mask
 
 IDENTIFIER = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._:+/=@-]*\Z",
@@ -30,14 +31,6 @@ PACKAGE_NAME = RegexValidator(
 BUNDLE_ID = RegexValidator(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\Z", _("Enter a Bundle ID such as com.example.chat."))
 APPLE_ID = RegexValidator(r"^[A-Z0-9]{10}\Z", _("Enter the 10 capital letters and digits Apple shows."))
 SENDER_ID = RegexValidator(r"^[0-9]{1,32}\Z", _("The Sender ID is the number Firebase shows under Cloud Messaging."))
-
-MASK = "••••"
-
-
-def mask_text(value: str) -> str:
-    """A secret shown back: its last 4 characters, and only when that leaves most of it hidden."""
-    return f"{MASK}{value[-4:]}" if len(value) >= 12 else MASK
-
 
 def file_mask(certificate: PushCertificate) -> str:
     if certificate.file_uploaded_at is None:
@@ -97,7 +90,7 @@ class CertificateForm(forms.Form):
         for name in self.secret_fields:
             if self.stored.get(name):
                 self.fields[name].required = False
-                self.masks[name] = self.fields[name].current = mask_text(self.stored[name])
+                self.masks[name] = self.fields[name].current = mask(self.stored[name])
         self.current_file = ""
         if self.file_field and self.stored.get("file"):
             self.fields[self.file_field].required = False

@@ -5,6 +5,7 @@ Each reader takes the bytes (already size-checked) and returns what the console 
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -14,7 +15,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from apps.push import pfx
+
 MAX_UPLOAD_BYTES = 64 * 1024
+# Key-derivation rounds a .p12 may ask for: per derivation, and over the MAC and every bag together. Keychain
+# Access and OpenSSL 3 write 2,048 per derivation; 200,000 PBKDF2 rounds cost about 0.1 s here.
+P12_MAX_ROUNDS = 200_000
+P12_MAX_TOTAL_ROUNDS = 400_000
 
 
 def read_upload(upload) -> bytes:
@@ -39,8 +46,28 @@ def _looks_like_pkcs12(data: bytes) -> bool:
     return data[offset:offset + 3] == b"\x02\x01\x03"
 
 
+def check_p12_rounds(data: bytes) -> None:
+    """Refuse a .p12 whose key derivations would cost more than P12_MAX_ROUNDS (each) or
+    P12_MAX_TOTAL_ROUNDS (together), reading the counts from the DER before anything is derived."""
+    try:
+        rounds = pfx.derivation_rounds(data)
+    except pfx.NotDer as exc:
+        raise ValidationError(
+            _("This is not a .p12 certificate. Export the push certificate from Keychain Access as .p12."),
+            code="not_p12",
+        ) from exc
+    if rounds and (max(rounds) > P12_MAX_ROUNDS or sum(rounds) > P12_MAX_TOTAL_ROUNDS):
+        raise ValidationError(
+            _("This .p12 file asks for more than %(max)s key-derivation rounds, which the console does not accept. "
+              "Export it again with the default settings of Keychain Access or OpenSSL."),
+            code="too_many_rounds", params={"max": f"{P12_MAX_ROUNDS:,}"},
+        )
+
+
 def read_p12(data: bytes, password: str) -> dt.datetime:
-    """Open an APNs .p12 certificate with its password; returns the certificate's expiry (UTC)."""
+    """Open an APNs .p12 certificate with its password; returns the certificate's expiry (UTC). The file's
+    key-derivation cost is checked first."""
+    check_p12_rounds(data)
     attempts = [password.encode("utf-8")] if password else [None, b""]
     loaded = None
     for attempt in attempts:
@@ -94,6 +121,8 @@ class ServiceAccount:
 
 
 FCM_REQUIRED = ("type", "project_id", "private_key", "client_email")
+# Google Cloud project IDs: lowercase letters, digits and hyphens, older ones domain-scoped ("example.com:chat").
+PROJECT_ID = re.compile(r"[a-z0-9][a-z0-9.:-]{0,127}", re.ASCII)
 
 
 def read_service_account(data: bytes) -> ServiceAccount:
@@ -103,6 +132,9 @@ def read_service_account(data: bytes) -> ServiceAccount:
     except (UnicodeDecodeError, ValueError) as exc:
         raise ValidationError(_("This file is not JSON. Upload the service account key file from Firebase."),
                               code="not_json") from exc
+    except RecursionError as exc:  # thousands of nested brackets: no key file looks like that
+        raise ValidationError(_("The JSON file is nested too deeply to be a service account key."),
+                              code="too_deep") from exc
     if not isinstance(document, dict):
         raise ValidationError(_("The JSON file is not a service account key."), code="not_object")
     missing = [name for name in FCM_REQUIRED if not isinstance(document.get(name), str) or not document[name]]
@@ -115,6 +147,8 @@ def read_service_account(data: bytes) -> ServiceAccount:
             _('The file\'s "type" is "%(type)s", not "service_account".'), code="wrong_type",
             params={"type": document["type"][:40]},
         )
+    if not PROJECT_ID.fullmatch(document["project_id"]):
+        raise ValidationError(_('The file\'s "project_id" is not a Firebase project ID.'), code="bad_project")
     try:
         load_pem_private_key(document["private_key"].encode("utf-8"), password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
@@ -123,5 +157,5 @@ def read_service_account(data: bytes) -> ServiceAccount:
         validate_email(document["client_email"])
     except ValidationError as exc:
         raise ValidationError(_('The file\'s "client_email" is not an email address.'), code="bad_email") from exc
-    return ServiceAccount(text=data.decode("utf-8"), project_id=document["project_id"][:128],
+    return ServiceAccount(text=data.decode("utf-8"), project_id=document["project_id"],
                           client_email=document["client_email"])

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,15 +11,11 @@ from apps.push.forms import VENDOR_FORMS
 from apps.push.models import Vendor
 from apps.push.selectors import push_vendor_cards
 from apps.push.services import push_certificate_create, push_certificate_delete, push_certificate_update
+from console.errors import show_domain_error
 
 
 def _redirect_to_list(app):
     return redirect("features:settings_push", org_name=app.organization.name, app_name=app.name)
-
-
-def _duplicate_error(form, exc: DuplicateCertificate) -> None:
-    form.add_error("name", _("This app already has a %(vendor)s certificate named %(name)s.") % {
-        "vendor": Vendor(exc.vendor).label, "name": exc.name})
 
 
 @app_view(Action.VIEW_APPS)
@@ -30,8 +25,8 @@ def settings_push(request, app):
         "push/certificate_list.html",
         {
             "app": app,
+            "feature_title": _("Push certificates"),
             "cards": push_vendor_cards(app=app),
-            "can_change": request.membership.may(Action.CHANGE_APPS),
         },
     )
 
@@ -46,7 +41,6 @@ def _form_page(request, app, form, *, certificate=None, status=200):
             "vendor_label": Vendor(form.vendor).label,
             "certificate": certificate,
             "details": form.describe(certificate) if certificate is not None else [],
-            "can_change": request.membership.may(Action.CHANGE_APPS),
         },
         status=status,
     )
@@ -65,7 +59,7 @@ def certificate_create(request, app, vendor: str):
         try:
             certificate = push_certificate_create(app=app, actor=request.user, vendor=vendor, values=form.values)
         except DuplicateCertificate as exc:
-            _duplicate_error(form, exc)
+            show_domain_error(request, exc, form=form, field="name")
         else:
             messages.success(request, _("%(vendor)s certificate %(name)s added.") % {
                 "vendor": certificate.get_vendor_display(), "name": certificate.name})
@@ -73,7 +67,7 @@ def certificate_create(request, app, vendor: str):
     return _form_page(request, app, form)
 
 
-@app_view(Action.VIEW_APPS)
+@app_view({"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS})
 @require_http_methods(["GET", "POST"])
 def certificate_edit(request, app, pk: int):
     """GET shows the certificate (as a form to those who may change it); POST saves. A secret or file left
@@ -82,14 +76,12 @@ def certificate_edit(request, app, pk: int):
     form_class = VENDOR_FORMS[certificate.vendor]
     if request.method != "POST":
         return _form_page(request, app, form_class(instance=certificate), certificate=certificate)
-    if not request.membership.may(Action.CHANGE_APPS):
-        raise PermissionDenied("Your role may not change push certificates.")
     form = form_class(request.POST, request.FILES, instance=certificate)
     if form.is_valid():
         try:
             changed = push_certificate_update(certificate=certificate, actor=request.user, values=form.values)
         except DuplicateCertificate as exc:
-            _duplicate_error(form, exc)
+            show_domain_error(request, exc, form=form, field="name")
         else:
             if changed:
                 messages.success(request, _("%(vendor)s certificate %(name)s saved.") % {

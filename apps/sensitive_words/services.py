@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from apps.audit.services import audit_app
+from apps.audit.services import audit_app, model_update
 from apps.sensitive_words.exceptions import WordListFull
 from apps.sensitive_words.models import WORDS_PER_APP, SensitiveWord, SensitiveWordSettings, word_key
 from orders.entitlements import require_feature
@@ -46,25 +46,16 @@ def sensitive_word_settings_update(
     """Save the filter switch, the action and ignore case. Returns (settings, changed)."""
     require_feature(app=app, code="sensitive_words")
     settings = _locked_settings(app)
-    before = {"enabled": settings.enabled, "action": settings.action, "ignore_case": settings.ignore_case}
     after = {"enabled": enabled, "action": action, "ignore_case": ignore_case}
-    if before == after:
-        return settings, False
-    settings.enabled, settings.action, settings.ignore_case = enabled, action, ignore_case
-    settings.updated_at = timezone.now()
-    settings.updated_by = _actor(actor)
-    settings.full_clean()
-    settings.save(update_fields=["enabled", "action", "ignore_case", "updated_at", "updated_by"])
     # Flat on/off keys besides before/after: the audit sentence is built from them.
     facts = {"enabled": "on" if enabled else "off", "mode": action, "ignore_case": "on" if ignore_case else "off"}
-    audit_app(
-        app=app,
-        actor=actor,
-        action="sensitive_words.settings_update",
+    changed = model_update(
+        instance=settings, data=after, app=app, actor=actor, action="sensitive_words.settings_update",
         summary="Sensitive words: filter {enabled}, action {mode}, ignore case {ignore_case}".format(**facts),
-        detail={"before": before, "after": after, **facts},
+        detail=lambda _changed, before: {"before": before, "after": after, **facts},
+        touch={"updated_at": timezone.now(), "updated_by": _actor(actor)},
     )
-    return settings, True
+    return settings, bool(changed)
 
 
 def _insert_words(*, app, actor, words: Sequence[str]) -> WordsAdded:

@@ -1,7 +1,6 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +38,7 @@ from apps.sensitive_words.services import (
     sensitive_words_delete,
     sensitive_words_import,
 )
+from console.errors import show_domain_error
 
 WORDS_PER_PAGE = 50
 
@@ -50,14 +50,6 @@ def _page_url(app, *, search: str = "", page: int | None = None) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def _full_message(error: WordListFull) -> str:
-    return _(
-        "The list can hold at most %(limit)s words. It has %(current)s, and %(new)s new ones would make "
-        "%(total)s. Nothing was added."
-    ) % {"limit": f"{error.limit:,}", "current": f"{error.current:,}", "new": f"{error.new:,}",
-         "total": f"{error.current + error.new:,}"}
-
-
 def _added_message(result) -> str:
     return _("%(added)s added, %(skipped)s already in the list.") % {"added": result.added,
                                                                      "skipped": result.skipped}
@@ -66,7 +58,6 @@ def _added_message(result) -> str:
 def _render_page(request, app, *, settings=None, settings_form=None, add_form=None, import_form=None,
                  test_form=None, verdict=None, status=200):
     """The whole page; a form that was just submitted and refused comes in bound, with its errors."""
-    can_change = request.membership.may(Action.CHANGE_APPS)
     settings = settings or sensitive_word_settings_for(app=app)
     search_form = WordSearchForm(request.GET)
     search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
@@ -77,8 +68,8 @@ def _render_page(request, app, *, settings=None, settings_form=None, add_form=No
         "sensitive_words/settings.html",
         {
             "app": app,
+            "feature_title": _("Sensitive words"),
             "current": settings,
-            "can_change": can_change,
             "is_on": feature_is_on(app=app, code=Feature.Code.SENSITIVE_WORDS),
             "settings_form": settings_form or SettingsForm(initial=SettingsForm.initial_for(settings)),
             "add_form": add_form or WordAddForm(),
@@ -97,13 +88,11 @@ def _render_page(request, app, *, settings=None, settings_form=None, add_form=No
     )
 
 
-@app_view(Action.VIEW_APPS)
+@app_view({"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS})
 @require_http_methods(["GET", "POST"])
 def settings_sensitive_words(request, app):
     """The page; a POST saves the filter settings (switch, action, ignore case)."""
     if request.method == "POST":
-        if not request.membership.may(Action.CHANGE_APPS):
-            raise PermissionDenied("Your role may not change feature settings.")
         form = SettingsForm(request.POST)
         if not form.is_valid():
             return _render_page(request, app, settings_form=form)
@@ -124,7 +113,7 @@ def words_add(request, app):
         try:
             result = sensitive_words_add(app=app, actor=request.user, words=form.cleaned_data["words"])
         except WordListFull as error:
-            form.add_error("words", _full_message(error))
+            show_domain_error(request, error, form=form, field="words")
         else:
             messages.success(request, _added_message(result))
             return redirect(_page_url(app))
@@ -140,7 +129,7 @@ def words_import(request, app):
             result = sensitive_words_import(app=app, actor=request.user, words=form.cleaned_data["words"],
                                             filename=form.cleaned_data["file"].name)
         except WordListFull as error:
-            form.add_error("file", _full_message(error))
+            show_domain_error(request, error, form=form, field="file")
         else:
             messages.success(request, _("Imported %(name)s: %(result)s") % {
                 "name": form.cleaned_data["file"].name, "result": _added_message(result)})

@@ -13,4 +13,7 @@ ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 WHITENOISE_USE_FINDERS = True
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A memory cache even with REDIS_URL (whose db the Celery tests use as their broker); tests/conftest.py empties it
+# between tests. One process shares it with every request, so sessions are read through it as with Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "console-test"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

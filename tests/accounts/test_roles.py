@@ -5,7 +5,8 @@ import itertools
 import pytest
 from django.urls import reverse
 
-from apps.accounts.roles import PERMISSIONS, Action, Role, role_may
+from apps.accounts.access import required_action
+from apps.accounts.roles import PERMISSIONS, Action, Role, role_may, role_may_manage, role_permissions
 
 OWNER, ADMIN, DEVELOPER, FINANCE = Role.OWNER, Role.ADMIN, Role.DEVELOPER, Role.FINANCE
 
@@ -34,6 +35,39 @@ def test_role_may_follows_the_spec_matrix(role, action):
 
 def test_an_unknown_role_may_do_nothing():
     assert not any(role_may("guest", action) for action in Action.values)
+
+
+# Owner-vs-admin: one function answers for the service, the invitation form and the members page.
+@pytest.mark.parametrize(
+    ("actor", "roles", "allowed"),
+    [
+        (OWNER, (OWNER,), True),
+        (OWNER, (DEVELOPER, OWNER), True),
+        (ADMIN, (DEVELOPER,), True),
+        (ADMIN, (FINANCE, ADMIN), True),
+        (ADMIN, (OWNER,), False),
+        (ADMIN, (DEVELOPER, OWNER), False),
+        (DEVELOPER, (FINANCE,), False),
+        (FINANCE, (DEVELOPER,), False),
+    ],
+)
+def test_only_owners_manage_owners_and_only_managers_manage_anyone(actor, roles, allowed):
+    assert role_may_manage(actor, *roles) is allowed
+
+
+def test_role_permissions_name_every_action_and_deny_everything_without_a_role():
+    assert role_permissions(DEVELOPER) == {action: action in {Action.VIEW_APPS, Action.CHANGE_APPS}
+                                           for action in Action.values}
+    assert not any(role_permissions(None).values())
+
+
+def test_a_per_method_map_names_the_action_of_each_method_and_head_reads_like_get():
+    spec = {"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS}
+    assert required_action(spec, "GET") == Action.VIEW_APPS
+    assert required_action(spec, "HEAD") == Action.VIEW_APPS
+    assert required_action(spec, "POST") == Action.CHANGE_APPS
+    assert required_action(spec, "DELETE") is None
+    assert required_action(Action.PURCHASE, "DELETE") == Action.PURCHASE
 
 
 def _url(name, org):

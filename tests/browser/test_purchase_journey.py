@@ -13,6 +13,7 @@ import re
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -147,6 +148,10 @@ def test_customer_buys_upgrades_and_finance_reads_the_bill(journey, context, liv
         page.locator("#user-menu").click()
         page.get_by_role("button", name="Log out").click()
         page.goto(invitation_url)
+        page.get_by_role("button", name="Email me a confirmation link").click()
+        expect(page.get_by_text(f"We sent a confirmation link to {FINANCE_EMAIL}")).to_be_visible()
+        confirmation = next(m for m in reversed(mail.outbox) if m.to == [FINANCE_EMAIL] and "proof=" in m.body)
+        page.goto(re.search(r"https?://\S+proof=\S+", confirmation.body).group(0))
         page.locator("#id_password1").fill(PASSWORD)
         page.locator("#id_password2").fill(PASSWORD)
         trip.shot("invitation-accept")

@@ -77,3 +77,34 @@ def callback_server():
 def private_targets(settings):
     settings.CALLBACKS_ALLOW_PRIVATE_TARGETS = True
     return settings
+
+
+def _point_broker_at(monkeypatch, url: str, options: dict) -> None:
+    from console.celery import app as celery_app
+
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration: both are pointed there.
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    monkeypatch.setitem(celery_app.conf, "broker_url", url)
+    monkeypatch.setitem(celery_app.conf, "broker_transport_options", options)
+
+
+@pytest.fixture
+def memory_broker(monkeypatch):
+    """An in-process broker; returns a function counting the messages waiting in the default queue."""
+    from kombu.transport.memory import Channel
+
+    Channel.queues.clear()
+    _point_broker_at(monkeypatch, "memory://", {})
+    yield lambda: Channel.queues["celery"].qsize() if "celery" in Channel.queues else 0
+    Channel.queues.clear()
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """A broker URL pointing at a closed port on this machine."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _point_broker_at(monkeypatch, f"redis://127.0.0.1:{port}/0", {"socket_connect_timeout": 1})

@@ -9,10 +9,10 @@ import socket
 
 import pytest
 
+from apps.callbacks.delivery import callback_test_deliver
 from apps.callbacks.guard import Target
 from apps.callbacks.models import CallbackDelivery
 from apps.callbacks.sender import post_json
-from apps.callbacks.services import callback_test_deliver
 from apps.callbacks.tasks import deliver_test_event
 from tests.callbacks.factories import CallbackDeliveryFactory, CallbackRuleFactory
 

@@ -4,7 +4,7 @@ import ipaddress
 
 import pytest
 
-from apps.callbacks.guard import TargetRefused, address_kind, check_target, parse_url
+from apps.callbacks.guard import SPECIAL_PURPOSE, TargetRefused, address_kind, check_target, parse_url
 
 HOOK = "https://hooks.example.test/easemob"
 
@@ -40,9 +40,16 @@ def resolver(*addresses):
         ("2002:a9fe:a9fe::", "link-local"),  # 6to4 of 169.254.169.254
         ("64:ff9b::a00:1", "private"),  # NAT64 of 10.0.0.1
         ("64:ff9b::7f00:1", "loopback"),  # NAT64 of 127.0.0.1
-        ("198.18.0.1", "private"),  # benchmarking range
-        ("192.0.2.10", "private"),  # documentation range
-        ("2001:db8::1", "private"),
+        ("198.18.0.1", "reserved"),  # benchmarking range
+        ("192.0.2.10", "reserved"),  # documentation range
+        ("2001:db8::1", "reserved"),
+        ("192.0.0.8", "reserved"),  # passed the interpreter's flags
+        ("192.0.0.100", "reserved"),
+        ("fec0::1", "reserved"),
+        ("3fff::1", "reserved"),
+        ("::ffff:192.0.0.8", "reserved"),
+        ("2002:c000:8::", "reserved"),  # 6to4 of 192.0.0.8
+        ("64:ff9b::c000:8", "reserved"),  # NAT64 of 192.0.0.8
     ],
 )
 def test_non_public_addresses_are_refused_with_their_kind(address, kind):
@@ -59,6 +66,50 @@ def test_public_addresses_are_allowed_and_are_the_address_to_connect_to(address)
     target = check_target(HOOK, allow_private=False, resolve=resolver(address))
     assert target.address == ipaddress.ip_address(address)
     assert (target.scheme, target.host, target.port, target.path) == ("https", "hooks.example.test", 443, "/easemob")
+
+
+def _samples(network: str) -> list[str]:
+    """First, middle and last address of a block."""
+    block = ipaddress.ip_network(network)
+    first, last = int(block.network_address), int(block.broadcast_address)
+    return sorted({str(ipaddress.ip_address(value)) for value in (first, (first + last) // 2, last)})
+
+
+REGISTRY_SAMPLES = sorted({(address, network) for network, _kind, _name in SPECIAL_PURPOSE
+                           for address in _samples(network)})
+# Addresses the registries list, named here by hand rather than read back from the table under test.
+REGISTRY_NAMED = [
+    "0.1.2.3", "192.0.0.1", "192.0.0.9", "192.0.0.10", "192.0.0.170", "192.0.0.171", "192.0.0.255",
+    "192.31.196.1", "192.52.193.1", "192.88.99.1", "192.88.99.2", "192.175.48.1", "198.19.255.254",
+    "198.51.100.7", "203.0.113.9", "255.255.255.255", "239.255.255.250", "::ffff:0:0", "::2", "::7f00:1",
+    "64:ff9b:1::1", "64:ff9b:1:ffff::1", "100::1", "100:0:0:1::1", "2001::1", "2001:0:4136:e378::1",
+    "2001:1::1", "2001:1::2", "2001:1::3", "2001:2::1", "2001:3::1", "2001:4:112::1", "2001:10::1",
+    "2001:20::1", "2001:30::1", "2001:1ff::1", "2001:db8:ffff::1", "2620:4f:8000::1", "3fff:fff::1",
+    "5f00::1", "fec0::1", "feff::1", "fe80::abcd", "fdff::1", "ff0e::1", "4000::1", "8000::1", "e000::1",
+]
+
+
+@pytest.mark.parametrize(("address", "network"), REGISTRY_SAMPLES)
+def test_every_special_purpose_block_is_refused(address, network):
+    assert address_kind(ipaddress.ip_address(address)) is not None, network
+    with pytest.raises(TargetRefused):
+        check_target(HOOK, allow_private=False, resolve=resolver(address))
+
+
+@pytest.mark.parametrize("address", REGISTRY_NAMED)
+def test_registry_addresses_named_by_hand_are_refused(address):
+    with pytest.raises(TargetRefused):
+        check_target(HOOK, allow_private=False, resolve=resolver(address))
+
+
+@pytest.mark.parametrize("address", ["::ffff:192.88.99.1", "::ffff:198.18.0.1", "2002:c612:1::", "2002:c058:6301::",
+                                     "64:ff9b::c633:6401", "64:ff9b::6440:1"])
+def test_ipv4_in_mapped_6to4_and_nat64_forms_is_judged_by_the_ipv4_table(address):
+    assert address_kind(ipaddress.ip_address(address)) is not None
+
+
+def test_public_addresses_in_6to4_form_pass():
+    assert address_kind(ipaddress.ip_address("2002:5db8:d822::")) is None  # 6to4 of 93.184.216.34
 
 
 def test_one_private_record_among_public_ones_refuses_the_host():

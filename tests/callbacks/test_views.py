@@ -1,3 +1,5 @@
+import time
+
 import pytest
 import time_machine
 from django.db import connection
@@ -139,33 +141,54 @@ def test_the_rotate_and_delete_buttons_ask_for_confirmation(owner_client, org):
     assert page.count("data-confirm=") == 2
 
 
-def test_send_test_event_queues_the_task_after_commit(owner_client, org, django_capture_on_commit_callbacks):
+def test_send_test_event_hands_the_task_to_the_broker(owner_client, org, memory_broker):
     rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = owner_client.post(rule_url(rule, "test"), follow=True)
-    assert len(callbacks) == 1
+    response = owner_client.post(rule_url(rule, "test"), follow=True)
+    assert memory_broker() == 1
     assert "Test event queued." in response.content.decode()
     assert response.redirect_chain[-1][0].endswith(f"{rule.pk}/#deliveries")
     entry = AuditEntry.objects.get()
     assert entry.action == "callbacks.test_sent" and entry.detail["delivery_id"].startswith("msg_")
 
 
-def test_a_second_test_event_within_ten_seconds_is_refused_then_allowed_again(
-    owner_client, org, django_capture_on_commit_callbacks
-):
+def test_a_second_test_event_within_ten_seconds_is_refused_then_allowed_again(owner_client, org, memory_broker):
     rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     with time_machine.travel("2026-11-26 10:00:00 +0800", tick=False) as traveller:
-        with django_capture_on_commit_callbacks() as callbacks:
-            owner_client.post(rule_url(rule, "test"))
-            response = owner_client.post(rule_url(rule, "test"), follow=True)
-        assert len(callbacks) == 1
+        owner_client.post(rule_url(rule, "test"))
+        response = owner_client.post(rule_url(rule, "test"), follow=True)
+        assert memory_broker() == 1
         assert "Wait 10 seconds and try again." in response.content.decode()
         traveller.shift(10)
-        with django_capture_on_commit_callbacks() as callbacks:
-            response = owner_client.post(rule_url(rule, "test"), follow=True)
-        assert len(callbacks) == 1
+        response = owner_client.post(rule_url(rule, "test"), follow=True)
+        assert memory_broker() == 2
         assert "Test event queued." in response.content.decode()
     assert AuditEntry.objects.filter(action="callbacks.test_sent").count() == 2
+
+
+def test_a_test_event_while_the_broker_is_down_is_reported_not_queued_and_leaves_no_trace(
+    owner_client, org, broker_down
+):
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
+    started = time.monotonic()
+    response = owner_client.post(rule_url(rule, "test"), follow=True)
+    assert time.monotonic() - started < 8
+    page = response.content.decode()
+    assert "The test event could not be queued: the task queue is unreachable." in page
+    assert "Test event queued." not in page
+    assert not AuditEntry.objects.filter(action="callbacks.test_sent").exists()
+    rule.refresh_from_db()
+    assert rule.test_queued_at is None  # the slot is given back: the next click may try at once
+
+
+def test_after_the_broker_comes_back_the_next_click_queues(owner_client, org, broker_down, monkeypatch):
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
+    owner_client.post(rule_url(rule, "test"))
+    from tests.callbacks.conftest import _point_broker_at
+
+    _point_broker_at(monkeypatch, "memory://", {})
+    response = owner_client.post(rule_url(rule, "test"), follow=True)
+    assert "Test event queued." in response.content.decode()
+    assert AuditEntry.objects.filter(action="callbacks.test_sent").count() == 1
 
 
 def test_deleting_a_rule(owner_client, org):

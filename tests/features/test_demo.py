@@ -16,7 +16,7 @@ def test_seed_demo_fills_the_feature_pages_of_chat_prod_once():
     app = App.objects.get(organization__name="demo", name="chat-prod")
     counts = (SensitiveWord.objects.filter(app=app).count(), app.ip_whitelist_entries.count(),
               PushCertificate.objects.filter(app=app).count())
-    assert counts == (8, 3, 1)
+    assert counts == (8, 4, 1)  # 3 demo networks + 127.0.0.1 for the README's REST walkthrough (apps/im/demo.py)
     assert set(AppFeature.objects.filter(app=app, enabled=True).values_list("feature__code", flat=True)) >= {
         "recall", "push", "ip_whitelist", "sensitive_words"}
     call_command("seed_demo", stdout=io.StringIO())

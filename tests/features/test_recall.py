@@ -117,3 +117,10 @@ def test_another_orgs_app_is_404(owner_client, other_org):
     assert owner_client.get(url(app)).status_code == 404
     assert owner_client.post(url(app), data()).status_code == 404
     assert not RecallSettings.objects.exists()
+
+
+def test_a_method_the_page_does_not_take_is_405_and_another_orgs_page_stays_404(owner_client, org, other_org):
+    app = AppFactory(organization=org)
+    assert owner_client.put(url(app), data()).status_code == 405
+    assert owner_client.delete(url(AppFactory(organization=other_org))).status_code == 404
+    assert not RecallSettings.objects.exists()

@@ -246,6 +246,7 @@ def test_another_orgs_app_is_404_on_every_route(owner_client, other_org):
 
 
 def _page_queries(client, app) -> int:
+    client.get(url(app))  # warm-up (current org, caches): count a later one
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(app)).status_code == 200
     return len(queries)
@@ -281,3 +282,14 @@ def test_the_feature_overview_links_the_settings_page_once_the_whitelist_is_on(o
     AppFeature.objects.create(app=app, feature=Feature.objects.get(code="ip_whitelist"))
     overview = owner_client.get(f"/o/{org.name}/apps/{app.name}/features/").content.decode()
     assert f'href="{url(app)}"' in overview
+
+
+def test_the_check_tool_starts_with_the_visitors_address_seen_through_the_trusted_proxy(owner_client, org, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.5/32"]
+    app = AppFactory(organization=org)
+    page = owner_client.get(url(app), REMOTE_ADDR="10.0.0.5",
+                            headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.44"}).content.decode()
+    assert 'value="203.0.113.44"' in page and "6.6.6.6" not in page
+    page = owner_client.get(url(app), REMOTE_ADDR="198.51.100.3",
+                            headers={"X-Forwarded-For": "203.0.113.44"}).content.decode()
+    assert 'value="198.51.100.3"' in page

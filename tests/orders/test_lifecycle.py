@@ -58,6 +58,10 @@ def test_illegal_transition_raises_and_changes_nothing(start, to):
     assert order.history.count() == 1
 
 
+# One order at a time, and its set-based twin for the activation job (issue 14); both write the history.
+TRANSITION_SERVICES = {"order_transition", "order_transition_set"}
+
+
 def test_only_the_transition_service_assigns_an_order_status():
     offenders = []
     for path in Path("orders").rglob("*.py"):
@@ -69,11 +73,11 @@ def test_only_the_transition_service_assigns_an_order_status():
                 targets = node.targets if isinstance(node, ast.Assign) else []
                 for target in targets:
                     assigns_status = isinstance(target, ast.Attribute) and target.attr == "status"
-                    if assigns_status and func.name != "order_transition":
+                    if assigns_status and func.name not in TRANSITION_SERVICES:
                         offenders.append(f"{path}:{func.name}")
                 if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "update" and any(
                     kw.arg == "status" for kw in node.keywords
-                ):
+                ) and func.name not in TRANSITION_SERVICES:
                     offenders.append(f"{path}:{func.name}")
     assert offenders == []
 

@@ -3,6 +3,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from apps.plans.models import Plan
+from orders.entitlements import app_entitlements
 from tests.applications.factories import AppFactory
 from tests.orders.factories import OrderFactory, add_addon_line
 
@@ -11,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def render_card(app) -> str:
     with translation.override("en"):
-        return Template("{% load plans %}{% entitlements_card app %}").render(Context({"app": app}))
+        return Template("{% load plans %}{% entitlements_card app entitlements %}").render(
+            Context({"app": app, "entitlements": app_entitlements(app=app)}))
 
 
 def test_card_of_a_free_app_shows_free_and_no_addons():

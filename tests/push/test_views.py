@@ -113,6 +113,7 @@ def test_a_certificate_far_from_expiry_has_no_warning(owner_client, app):
 
 
 def queries_of(client, url) -> int:
+    client.get(url)  # warm-up (current org, caches): count a later one
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

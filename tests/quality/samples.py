@@ -302,11 +302,17 @@ SAMPLES: dict[str, Sample] = {
         writes=frozenset({"accounts.Invitation", AUDIT}),
     ),
     "audit:audit_list": Sample(action=Action.VIEW_APPS, query=("app", "page")),
+    "im_console:settings": Sample(
+        kwargs=_app, action={"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS}, methods=("GET", "POST"),
+        writes=frozenset({"im.ServiceSettings", AUDIT}),
+        data=lambda o: {"token_ttl_value": "30", "token_ttl_unit": "days", "registration_mode": "open"},
+    ),
 }
 
-# Not walked: the Django admin (staff only, its own login and permissions) and Django's set_language view
-# (a public POST that only sets a cookie; the browser journeys switch language through it).
-SKIPPED_NAMESPACES = {"admin"}
+# Not walked: the Django admin (staff only, its own login and permissions), Django's set_language view
+# (a public POST that only sets a cookie; the browser journeys switch language through it) and the IM REST
+# service (tokens, not sessions: tests/quality/test_rest_walker.py walks it).
+SKIPPED_NAMESPACES = {"admin", "im"}
 SKIPPED_NAMES = {"set_language"}
 
 

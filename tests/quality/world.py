@@ -13,6 +13,7 @@ from apps.accounts.roles import Role
 from apps.applications.models import App
 from apps.plans.models import Plan
 from billing.models import Bill, BillLine, LedgerEntry
+from console.heartbeat import heartbeat_record
 from orders.models import Order
 from tests.accounts.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.applications.factories import AppFactory
@@ -89,6 +90,7 @@ def build_org(name: str, app_name: str, provisioning_app_name: str, bill_month: 
 
 
 def build_world() -> World:
+    heartbeat_record()  # beat is alive in this world, so /healthz answers 200
     # Every object name differs between the two orgs, so swapping in the other org's kwargs finds nothing.
     return World(
         acme=build_org("acme", "chat", "news", dt.date(2026, 1, 1)),

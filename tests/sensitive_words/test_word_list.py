@@ -230,6 +230,7 @@ def test_search_and_pages_take_the_same_number_of_queries_for_10_and_300_words(o
     make_words(large, 300)
     counts = []
     for app, params in ((small, {}), (large, {}), (small, {"q": "word"}), (large, {"q": "word", "page": "2"})):
+        owner_client.get(page_url(app), params)  # warm-up (current org, caches): count a later one
         with CaptureQueriesContext(connection) as queries:
             assert owner_client.get(page_url(app), params).status_code == 200
         counts.append(len(queries))

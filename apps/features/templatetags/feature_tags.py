@@ -1,6 +1,5 @@
 from django import template
 
-from apps.accounts.roles import Action
 from apps.features.selectors import feature_state
 from apps.plans.models import Feature
 
@@ -11,12 +10,11 @@ register = template.Library()
 def feature_state_note(context, app, code: str, off_text: str) -> dict:
     """The note a settings page shows above its forms: not in the plan (with an Upgrade link for those who
     may buy), or included but off (``off_text``); nothing when the feature is on."""
-    membership = getattr(context.get("request"), "membership", None)
     return {
         "app": app,
         "code": code,
         "state": feature_state(app=app, code=code),
         "off_text": off_text,
         "feature_name": Feature.Code(code).label,
-        "can_purchase": membership is not None and membership.may(Action.PURCHASE),
+        "may": context.get("may", {}),
     }

@@ -1,10 +1,7 @@
-from decimal import Decimal
-
 from django import template
 from django.utils.translation import gettext as _
 
 from apps.plans.entitlements import Entitlements, Quota, quota_rows
-from orders.entitlements import app_entitlements
 
 register = template.Library()
 
@@ -19,21 +16,11 @@ def quota_value(value) -> str:
     return f"{value:,}"
 
 
-@register.filter
-def price(value, places: int = 2) -> str:
-    """A CNY amount with thousands separators in both languages: 2888 -> "2,888.00" (places=0: "2,888")."""
-    if value is None or value == "":
-        return ""
-    amount = Decimal(value)
-    if int(places) == 0 and amount == amount.to_integral_value():
-        return f"{amount:,.0f}"
-    return f"{amount:,.2f}"
-
-
 @register.inclusion_tag("plans/_entitlements_card.html", takes_context=True)
-def entitlements_card(context, app, entitlements: Entitlements | None = None):
-    """The app's plan, its add-ons in service and each quota's effective value (SPEC §5, §6)."""
-    ent = entitlements or app_entitlements(app=app)
+def entitlements_card(context, app, entitlements: Entitlements):
+    """The app's plan, its add-ons in service and each quota's effective value (SPEC §5, §6). The page passes
+    ``entitlements`` (orders.entitlements.app_entitlements): the catalog does not read orders."""
+    ent = entitlements
     return {
         "app": app,
         "entitlements": ent,

@@ -1,21 +1,25 @@
-"""Run web, Celery worker and beat together in the foreground; Ctrl-C stops them all."""
+"""Run web, Celery worker and Celery beat together in the foreground; Ctrl-C stops them all.
+
+Beat runs as its own process (not ``worker --beat``, whose beat dies unnoticed with the worker's children):
+the supervisor starts beat and the worker again whenever they die; /healthz reports a beat that stopped
+ticking. The web server ending stops everything."""
 
 import os
 import signal
-import subprocess
 import sys
 import time
 
 from django.core.management.base import BaseCommand
 
 from console.celery import ensure_broker_folders
+from console.supervise import Supervisor
 
 
 class Command(BaseCommand):
-    help = "Start the web server and a Celery worker with embedded beat; stop all on Ctrl-C."
+    help = "Start the web server, a Celery worker and Celery beat; restart a dead worker or beat; stop all on Ctrl-C."
 
     def add_arguments(self, parser):
-        parser.add_argument("--addr", default=os.environ.get("CONSOLE_ADDR", "127.0.0.1:8000"))
+        parser.add_argument("--addr", default=os.environ.get("CONSOLE_ADDR") or "127.0.0.1:8000")
         parser.add_argument("--concurrency", type=int, default=2)
 
     def handle(self, *args, addr: str, concurrency: int, **options):
@@ -23,14 +27,13 @@ class Command(BaseCommand):
 
         ensure_broker_folders()
         python = sys.executable
-        commands = {
-            "web": [python, "manage.py", "runserver", addr, "--noreload"],
-            "worker+beat": [
-                python, "-m", "celery", "-A", "console", "worker", "--beat", "--loglevel", "INFO",
-                "--concurrency", str(concurrency), "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
-            ],
-        }
-        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}  # noqa: S603
+        supervisor = Supervisor(cwd=settings.BASE_DIR, log=self.stderr.write)
+        supervisor.add("web", [python, "manage.py", "runserver", addr, "--noreload"], restart=False)
+        supervisor.add("worker", [python, "-m", "celery", "-A", "console", "worker", "--loglevel", "INFO",
+                                  "--concurrency", str(concurrency)], restart=True)
+        supervisor.add("beat", [python, "-m", "celery", "-A", "console", "beat", "--loglevel", "INFO",
+                                "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME], restart=True)
+        supervisor.start_all()
         self.stdout.write(self.style.SUCCESS(f"Console running at http://{addr}/  (Ctrl-C stops web, worker and beat)"))
         stopping = False
 
@@ -43,20 +46,10 @@ class Command(BaseCommand):
         exit_code = 0
         try:
             while not stopping:
-                for name, proc in processes.items():
-                    if proc.poll() is not None:
-                        self.stderr.write(f"{name} exited with code {proc.returncode}; stopping the others.")
-                        exit_code = proc.returncode or 1
-                        stopping = True
+                code = supervisor.poll()
+                if code is not None:
+                    exit_code, stopping = code, True
                 time.sleep(0.5)
         finally:
-            for proc in processes.values():
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 15
-            for proc in processes.values():
-                try:
-                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+            supervisor.stop_all()
         sys.exit(exit_code)

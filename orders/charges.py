@@ -1,10 +1,14 @@
-"""The SQL that prices orders for a month (SPEC §8). Bills and the month-to-date estimate both run it.
+"""What orders cost in a month, in SQL (SPEC §8): the orders -> billing hand-off. Orders own their table and
+the proration rule; billing (bills, the month-to-date estimate) runs ``order_charged_lines_sql`` and never
+reads the orders table itself.
 
 A line is one order's charged days in a month: the overlap of [purchase_date, charge_end_date or the end
 of the month) with [first of month, first of next month), capped at ``until`` for an estimate. Its amount
 is monthly_fee × days ÷ days_in_month, rounded half-up to the cent ONCE, computed in integer cents so
 PostgreSQL and SQLite give the same exact result:
     amount_cents = (fee_cents × days × 2 + dim) // (2 × dim)      (exact half-up for non-negative values)
+This is ``console.money.prorate`` (the checkout estimate) in SQL; tests/billing/test_proration_twin.py holds
+the two equal to the cent for every day of a year.
 """
 
 import datetime as dt
@@ -22,7 +26,7 @@ def days_between_sql(end: str, start: str) -> str:
     return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
 
 
-def charged_lines_sql(
+def order_charged_lines_sql(
     *, month: dt.date, until: dt.date | None = None, organization_id: int | None = None
 ) -> tuple[str, list]:
     """A SELECT of every charged line of ``month`` (all orgs, or one), with the params to run it.

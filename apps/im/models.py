@@ -1,0 +1,158 @@
+"""The data of the IM REST service (SPEC §11): per-app service settings, IM users, groups, stored messages."""
+
+import secrets
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_TTL_MIN_SECONDS = 60 * 60
+TOKEN_TTL_MAX_SECONDS = 365 * 24 * 60 * 60
+TOKEN_TTL_DEFAULT_SECONDS = 60 * 24 * 60 * 60
+
+
+class ServiceSettings(models.Model):
+    """How an app's IM REST service issues tokens and accepts registrations; no row means the defaults."""
+
+    class RegistrationMode(models.TextChoices):
+        AUTHORIZED = "authorized", _("Authorized (registering needs an app token)")
+        OPEN = "open", _("Open (clients may register without a token)")
+
+    app = models.OneToOneField("applications.App", on_delete=models.CASCADE, related_name="im_service_settings")
+    token_ttl_seconds = models.PositiveIntegerField(
+        _("token validity (seconds)"),
+        default=TOKEN_TTL_DEFAULT_SECONDS,
+        validators=[MinValueValidator(TOKEN_TTL_MIN_SECONDS), MaxValueValidator(TOKEN_TTL_MAX_SECONDS)],
+    )
+    registration_mode = models.CharField(
+        _("user registration mode"), max_length=16, choices=RegistrationMode.choices,
+        default=RegistrationMode.AUTHORIZED,
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("IM service settings")
+        verbose_name_plural = _("IM service settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(token_ttl_seconds__gte=TOKEN_TTL_MIN_SECONDS)
+                & models.Q(token_ttl_seconds__lte=TOKEN_TTL_MAX_SECONDS),
+                name="im_token_ttl_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registration_mode__in=["authorized", "open"]),
+                name="im_registration_mode_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.app_id}: {self.token_ttl_seconds}s, {self.registration_mode}"
+
+
+class ImUser(models.Model):
+    """A user of the app's IM service (Easemob's "user" entity). The password is a Django password hash."""
+
+    app = models.ForeignKey("applications.App", on_delete=models.CASCADE, related_name="im_users")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    username = models.CharField(max_length=64)
+    password = models.CharField(max_length=128)
+    nickname = models.CharField(max_length=100, blank=True)
+    activated = models.BooleanField(default=True)
+    # Force logout: user tokens issued before this instant are refused.
+    tokens_valid_after = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    modified = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("IM user")
+        verbose_name_plural = _("IM users")
+        constraints = [models.UniqueConstraint(fields=["app", "username"], name="im_user_unique_username")]
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class UserCounter(models.Model):
+    """One row per app, locked by registrations so that concurrent ones cannot pass the registered-user cap."""
+
+    app = models.OneToOneField("applications.App", on_delete=models.CASCADE, related_name="im_user_counter")
+
+    def __str__(self) -> str:
+        return str(self.app_id)
+
+
+def _group_id() -> str:
+    # Easemob group ids are 15-digit decimal strings.
+    return str(100_000_000_000_000 + secrets.randbelow(900_000_000_000_000))
+
+
+class ImGroup(models.Model):
+    app = models.ForeignKey("applications.App", on_delete=models.CASCADE, related_name="im_groups")
+    group_id = models.CharField(max_length=20, default=_group_id)
+    name = models.CharField(max_length=128)
+    description = models.CharField(max_length=512, blank=True)
+    public = models.BooleanField(default=True)
+    maxusers = models.PositiveIntegerField()
+    owner = models.ForeignKey(ImUser, on_delete=models.CASCADE, related_name="owned_groups")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("IM group")
+        verbose_name_plural = _("IM groups")
+        constraints = [models.UniqueConstraint(fields=["app", "group_id"], name="im_group_unique_id")]
+
+    def __str__(self) -> str:
+        return self.group_id
+
+
+class ImGroupMember(models.Model):
+    """Membership of a group, the owner included (Easemob counts the owner in ``maxusers``)."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "owner"
+        MEMBER = "member", "member"
+
+    group = models.ForeignKey(ImGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(ImUser, on_delete=models.CASCADE, related_name="group_memberships")
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
+    joined = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("IM group member")
+        verbose_name_plural = _("IM group members")
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="im_group_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}:{self.user_id}"
+
+
+class ImMessage(models.Model):
+    """A message as delivered to one receiver (a user, or a group): Easemob gives each its own id.
+    ``body`` is what receivers get (sensitive words already replaced)."""
+
+    class ChatType(models.TextChoices):
+        CHAT = "chat", "chat"
+        GROUPCHAT = "groupchat", "groupchat"
+
+    app = models.ForeignKey("applications.App", on_delete=models.CASCADE, related_name="im_messages")
+    msg_id = models.CharField(max_length=24, unique=True)
+    from_user = models.CharField(max_length=64)
+    to = models.CharField(max_length=64)
+    chat_type = models.CharField(max_length=16, choices=ChatType.choices)
+    msg_type = models.CharField(max_length=16)
+    body = models.JSONField()
+    ext = models.JSONField(null=True, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    recalled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("IM message")
+        verbose_name_plural = _("IM messages")
+        indexes = [models.Index(fields=["app", "sent_at"], name="im_message_app_sent")]
+
+    def __str__(self) -> str:
+        return self.msg_id

@@ -1,0 +1,18 @@
+"""What the audit log calls the actions apps.push records, and how its entries read."""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.actions import register_actions
+
+register_actions(
+    labels={
+        "push.certificate_added": _("Push certificate added"),
+        "push.certificate_updated": _("Push certificate changed"),
+        "push.certificate_deleted": _("Push certificate deleted"),
+    },
+    sentences={
+        "push.certificate_added": _("%(vendor_name)s certificate %(name)s added"),
+        "push.certificate_updated": _("%(vendor_name)s certificate %(name)s: changed %(fields)s"),
+        "push.certificate_deleted": _("%(vendor_name)s certificate %(name)s deleted"),
+    },
+)

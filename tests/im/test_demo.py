@@ -1,0 +1,23 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from apps.applications.models import App
+from apps.ipwhitelist.selectors import ip_allowed
+from apps.sensitive_words.models import SensitiveWordSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_prepares_chat_prod_for_the_rest_walkthrough_and_prints_its_credentials():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    app = App.objects.get(name="chat-prod")
+    printed = out.getvalue()
+    assert f"CLIENT_ID={app.client_id}" in printed and f"CLIENT_SECRET={app.client_secret}" in printed
+    assert ip_allowed(app=app, address="127.0.0.1")[0]
+    assert not ip_allowed(app=app, address="192.0.2.1")[0]
+    assert app.ip_whitelist_entries.filter(network="127.0.0.1").count() == 1
+    assert SensitiveWordSettings.objects.get(app=app).action == "replace"

@@ -1,0 +1,131 @@
+"""Caps and the calls/s limit under parallel REST calls on PostgreSQL (issue 15).
+
+Each call goes through the REST URL tree with Django's test client, each thread on its own database
+connection (tests/concurrency.run_together). PostgreSQL allows 100 connections shared by everyone on the
+machine, so "200 parallel registrations" are 50 threads released together, each registering 4 users one
+after another."""
+
+import json
+import math
+import time
+
+import pytest
+from django.test import Client
+
+from apps.im import ratelimit
+from apps.im.models import ImGroupMember, ImMessage, ImUser
+from apps.plans.models import Plan, PlanFeature
+from tests.applications.factories import AppFactory
+from tests.concurrency import run_together
+from tests.orders.factories import app_on_plan
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 50
+
+
+@pytest.fixture(autouse=True)
+def fresh_limiter(settings):
+    settings.REDIS_URL = ""
+    ratelimit.local_limiter.clear()
+    yield
+    ratelimit.local_limiter.clear()
+
+
+@pytest.fixture(autouse=True)
+def generous_rate():
+    """Plans allow 100 calls/s: the cap tests below make more, so the limit is lifted for them (the rate
+    test sets its own)."""
+    PlanFeature.objects.filter(feature__code="rest_rate").update(quota=None)
+
+
+class Api:
+    def __init__(self, app):
+        self.app = app
+        self.root = f"/rest/{app.organization.name}/{app.name}"
+        response = Client().post(f"{self.root}/token", {
+            "grant_type": "client_credentials", "client_id": app.client_id, "client_secret": app.client_secret,
+        }, content_type="application/json")
+        assert response.status_code == 200, response.content
+        self.token = response.json()["access_token"]
+
+    def post(self, path, body=None):
+        return Client().post(f"{self.root}{path}", json.dumps(body) if body is not None else "",
+                             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {self.token}")
+
+
+def in_threads(calls_per_thread):
+    """Run THREADS threads at once, each making its list of calls in turn; all responses, flattened."""
+    results = run_together(*[lambda calls=calls: [call() for call in calls] for calls in calls_per_thread],
+                           timeout=120)
+    flat = []
+    for result in results:
+        assert not isinstance(result, Exception), result
+        flat.extend(result)
+    return flat
+
+
+def test_200_parallel_registrations_on_a_free_app_make_exactly_100_users():
+    app = AppFactory()  # Free: 100 registered users
+    api = Api(app)
+    names = [f"user{i:03d}" for i in range(200)]
+    responses = in_threads([
+        [lambda name=name: api.post("/users", {"username": name, "password": "secret1"})
+         for name in names[index::THREADS]]
+        for index in range(THREADS)
+    ])
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses.count(200) == 100 and statuses.count(429) == 100, statuses
+    refused = [r.json() for r in responses if r.status_code == 429]
+    assert {body["error"] for body in refused} == {"resource_limited"}
+    assert ImUser.objects.filter(app=app).count() == 100
+
+
+def test_parallel_joins_of_a_group_stop_exactly_at_its_cap():
+    app = AppFactory()
+    app_on_plan(app, "pro")
+    api = Api(app)
+    maxusers = 20
+    users = [f"member{i:02d}" for i in range(THREADS)]
+    assert api.post("/users", [{"username": name, "password": "secret1"} for name in ["owner", *users[:49]]]
+                    ).status_code == 200
+    assert api.post("/users", [{"username": users[49], "password": "secret1"}]).status_code == 200
+    created = api.post("/chatgroups", {"groupname": "cap", "description": "", "public": True,
+                                       "maxusers": maxusers, "owner": "owner"})
+    assert created.status_code == 200, created.content
+    group_id = created.json()["data"]["groupid"]
+    responses = in_threads([[lambda name=name: api.post(f"/chatgroups/{group_id}/users/{name}")] for name in users])
+    joined = [r for r in responses if r.status_code == 200]
+    members = ImGroupMember.objects.filter(group__group_id=group_id).count()
+    assert members == maxusers, (members, sorted(r.status_code for r in responses))
+    assert len(joined) == maxusers - 1  # the owner holds the first place
+    assert all(400 <= r.status_code < 500 for r in responses if r.status_code != 200)
+
+
+@pytest.mark.parametrize("backend", ["in-process", pytest.param("redis", marks=pytest.mark.redis)])
+def test_parallel_sends_are_not_accepted_beyond_the_plans_calls_per_second(backend, settings):
+    if backend == "redis":
+        import os
+
+        import redis
+
+        settings.REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/6"
+        redis.Redis.from_url(settings.REDIS_URL).ping()
+    app = AppFactory()
+    api = Api(app)
+    assert api.post("/users", [{"username": "alice", "password": "secret1"},
+                               {"username": "bob", "password": "secret1"}]).status_code == 200
+    limit = 20
+    PlanFeature.objects.filter(plan=Plan.objects.get(code="free"), feature__code="rest_rate").update(quota=limit)
+    body = {"from": "alice", "to": ["bob"], "type": "txt", "body": {"msg": "hi"}}
+    time.sleep(1.0 - time.time() % 1.0)  # start at the beginning of a window
+    started = time.time()
+    responses = in_threads([[lambda: api.post("/messages/users", body)] * 3 for _ in range(THREADS)])
+    finished = time.time()
+    accepted = [r for r in responses if r.status_code == 200]
+    refused = [r for r in responses if r.status_code == 429]
+    assert len(accepted) + len(refused) == len(responses)
+    windows = math.floor(finished) - math.floor(started) + 1  # wall-clock seconds the burst touched
+    assert limit <= len(accepted) <= limit * windows, (len(accepted), windows)
+    assert all(int(r["Retry-After"]) >= 1 for r in refused)
+    assert ImMessage.objects.filter(app=app).count() == len(accepted)

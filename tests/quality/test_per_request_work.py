@@ -1,0 +1,118 @@
+"""What an org page no longer does on every request (issue 14), and that the values it now keeps in the cache
+still follow the database: the session is written only when the current org changes, the arrears banner and the
+catalog are cached and forgotten on change, the bill page shows a month 100 lines at a time."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.roles import Role
+from apps.plans.models import Plan, PlanFeature
+from billing.models import Bill, BillLine, LedgerEntry
+from billing.services import bills_generate, ledger_adjust
+from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.applications.factories import AppFactory
+from tests.billing.factories import at, order_bought
+from tests.orders.factories import OrderFactory
+
+pytestmark = pytest.mark.django_db
+BANNER = 'id="arrears-banner"'
+
+
+def _sql(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_session_is_written_when_the_current_org_changes_not_on_every_page(owner, owner_client, org):
+    other = OrganizationFactory(name="globex")
+    MembershipFactory(organization=other, user=owner, role=Role.OWNER)
+    acme_apps = reverse("applications:app_list", kwargs={"org_name": "acme"})
+    globex_apps = reverse("applications:app_list", kwargs={"org_name": "globex"})
+
+    def writes(url):
+        return [sql for sql in _sql(owner_client, url) if "django_session" in sql and not sql.startswith("SELECT")]
+
+    assert writes(acme_apps)  # the first org page records the current org
+    assert writes(acme_apps) == []  # the same org again: nothing written
+    assert writes(globex_apps)  # switching org writes it
+    assert owner_client.session["current_org"] == "globex"
+    assert writes(globex_apps) == []
+
+
+def test_the_membership_is_read_once_for_the_access_check_and_the_org_switcher(owner, owner_client, org):
+    MembershipFactory(organization=OrganizationFactory(name="globex"), user=owner, role=Role.DEVELOPER)
+    url = reverse("applications:app_list", kwargs={"org_name": "acme"})
+    owner_client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        page = owner_client.get(url).content.decode()
+    assert len([q for q in ctx.captured_queries if "accounts_membership" in q["sql"]]) == 1
+    assert "globex" in page  # the switcher still lists every org of the user
+
+
+def test_the_arrears_banner_follows_the_ledger_through_the_cache(owner_client, org):
+    staff = UserFactory(email="staff@platform.test", is_staff=True)
+    url = reverse("applications:app_list", kwargs={"org_name": "acme"})
+    assert BANNER not in owner_client.get(url).content.decode()
+    assert BANNER not in owner_client.get(url).content.decode()  # served from the cache
+    ledger_adjust(organization=org, amount=Decimal("-10.00"), note="correction", staff=staff)
+    assert BANNER in owner_client.get(url).content.decode()
+    LedgerEntry.objects.create(organization=org, kind=LedgerEntry.Kind.TOPUP, amount=Decimal("10.00"))
+    assert BANNER not in owner_client.get(url).content.decode()
+
+
+def test_a_billing_run_shows_the_banner_on_the_next_page(owner_client, org):
+    app = AppFactory(organization=org, name="chat")
+    url = reverse("applications:app_list", kwargs={"org_name": "acme"})
+    order_bought(dt.date(2026, 2, 10), app=app)
+    assert BANNER not in owner_client.get(url).content.decode()
+    bills_generate(month=dt.date(2026, 2, 1), now=at(dt.date(2026, 3, 5)))  # deducted in SQL, no signal
+    assert BANNER in owner_client.get(url).content.decode()
+
+
+def test_the_cached_catalog_follows_a_change_in_the_admin(owner_client, org):
+    app = AppFactory(organization=org, name="chat")
+    OrderFactory(app=app, plan=Plan.objects.get(code="pro"))
+    url = reverse("features:overview", kwargs={"org_name": "acme", "app_name": "chat"})
+    assert "Message recall" in owner_client.get(url).content.decode()
+    cached = _sql(owner_client, url)
+    assert not [sql for sql in cached if 'FROM "plans_planfeature"' in sql or 'FROM "plans_addon"' in sql]
+    row = PlanFeature.objects.get(plan__code="pro", feature__code="group_members")
+    row.quota = 4321
+    row.save()
+    assert "4,321" in owner_client.get(url).content.decode()
+
+
+def test_a_month_of_thousands_of_lines_shows_100_at_a_time_under_the_whole_total(owner_client, org):
+    app = AppFactory(organization=org, name="chat")
+    month = dt.date(2026, 1, 1)
+    bill = Bill.objects.create(organization=org, month=month, total=Decimal("250.00"))
+    for _ in range(250):
+        order = OrderFactory(app=app, plan=Plan.objects.get(code="pro"), status="completed",
+                             with_plan_line=False, charge_end_date=dt.date.today())
+        BillLine.objects.create(bill=bill, order=order, app=app, start_date=month, end_date=month + dt.timedelta(5),
+                                days=5, monthly_fee=Decimal("1.00"), amount=Decimal("1.00"))
+    url = reverse("billing:bill_detail", kwargs={"org_name": "acme", "year": 2026, "month": 1})
+    first = owner_client.get(url).content.decode()
+    last = owner_client.get(url, {"page": 3}).content.decode()
+    assert first.count('<td class="text-end">5</td>') == 100
+    assert last.count('<td class="text-end">5</td>') == 50
+    assert "Lines 1–100 of 250" in first and "Lines 201–250 of 250" in last
+    assert "¥250.00" in first and "¥250.00" in last  # the month's total on every page
+    csv = b"".join(owner_client.get(reverse("billing:export_bills", kwargs={"org_name": "acme"})).streaming_content)
+    assert csv.decode("utf-8-sig").count("2026-01,") == 250
+
+
+def test_the_bill_list_counts_each_bills_lines(owner_client, org):
+    app = AppFactory(organization=org, name="chat")
+    order_bought(dt.date(2026, 1, 10), app=app)
+    order_bought(dt.date(2026, 1, 12), app=AppFactory(organization=org, name="desk"))
+    bills_generate(month=dt.date(2026, 1, 1), now=at(dt.date(2026, 2, 5)))
+    Bill.objects.create(organization=org, month=dt.date(2025, 12, 1), total=Decimal("0.00"))
+    page = owner_client.get(reverse("billing:bill_list", kwargs={"org_name": "acme"})).content.decode()
+    assert '<td class="text-end">2</td>' in page and '<td class="text-end">0</td>' in page
