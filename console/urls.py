@@ -4,6 +4,10 @@ from django.urls import include, path
 from console import views
 from orders import views as order_views
 
+# Staff sign in through the console's own login (password, then the two-factor code): the admin's login form
+# would let a password alone in.
+admin.site.login = views.admin_login
+
 # Everything under o/<org_name>/ belongs to one organization and goes through apps.accounts.access.
 org_patterns = [
     path("", include("apps.applications.urls")),

@@ -1,3 +1,5 @@
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
@@ -26,6 +28,13 @@ def healthz(request):
             "beat": {"ok": beat_ok, "detail": beat_detail},
         })
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def admin_login(request, extra_context=None):
+    if request.user.is_authenticated:
+        # Signed in but not staff: the admin is not for them (sending them to log in again would loop).
+        raise PermissionDenied("The platform admin is for staff only.")
+    return redirect_to_login(request.GET.get("next") or "/admin/")
 
 
 def home(request):

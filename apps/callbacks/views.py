@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.reauth import reauth_required
 from apps.accounts.roles import Action
 from apps.applications.access import app_view
 from apps.callbacks import services
@@ -130,6 +131,7 @@ def callback_rule_delete(request, app, pk: int):
 
 @app_view(Action.CHANGE_APPS)
 @require_POST
+@reauth_required
 def callback_secret_rotate(request, app, pk: int):
     rule = get_object_or_404(app.callback_rules, pk=pk)
     rule, secret = services.callback_secret_rotate(rule=rule, actor=request.user)

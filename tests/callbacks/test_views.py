@@ -12,6 +12,7 @@ from apps.features.models import AppFeature
 from apps.plans.models import Feature
 from tests.applications.factories import AppFactory
 from tests.callbacks.factories import PUBLIC_URL, CallbackDeliveryFactory, CallbackRuleFactory
+from tests.conftest import confirm_identity
 from tests.orders.factories import ProAppFactory, app_on_plan
 
 pytestmark = pytest.mark.django_db
@@ -113,9 +114,18 @@ def test_editing_saves_and_post_send_resets_the_pre_send_settings(owner_client, 
         "archive", "post_send", 200, "pass", False)
 
 
+def test_rotating_without_a_recent_check_asks_to_confirm_and_keeps_the_secret(owner_client, org):
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
+    response = owner_client.post(rule_url(rule, "rotate-secret"), headers={"referer": rule_url(rule)})
+    assert response["Location"].startswith("/accounts/confirm/?next=")
+    assert CallbackRule.objects.get(pk=rule.pk).secret == rule.secret
+    assert not AuditEntry.objects.exists()
+
+
 def test_rotating_shows_the_new_secret_once(owner_client, org):
     rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     old = rule.secret
+    confirm_identity(owner_client)
     response = owner_client.post(rule_url(rule, "rotate-secret"))
     rule.refresh_from_db()
     page = response.content.decode()

@@ -29,6 +29,8 @@ NEW_PASSWORD = "Quality-wall-2026!"
 
 AUDIT = "audit.AuditEntry"
 AXES = frozenset({"axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"})
+# Signing in or out keeps the session list, the sign-in history and the known devices.
+SIGN_IN = frozenset({"accounts.UserSession", "accounts.SignInEvent", "accounts.KnownDevice"})
 
 
 @dataclass(frozen=True)
@@ -79,24 +81,45 @@ def _reset_link(o: OrgWorld) -> dict:
             "token": default_token_generator.make_token(o.owner)}
 
 
+def _enrolment_code(user) -> str:
+    """The code an authenticator app shows for the user's pending two-factor key (the enrol page's GET made it;
+    without one, a code that cannot match)."""
+    from django_otp.oath import totp
+
+    from apps.accounts.twofactor import totp_device
+
+    device = totp_device(user=user, confirmed=False)
+    return f"{totp(device.bin_key, step=30, digits=6):06d}" if device else "000000"
+
+
+def _other_session_of(user) -> int:
+    """A new signed-in session of the user (the walker's own client is another one)."""
+    from django.test import Client
+
+    from apps.accounts.models import UserSession
+
+    Client().force_login(user)
+    return UserSession.objects.filter(user=user).latest("pk").pk
+
+
 SAMPLES: dict[str, Sample] = {
     # --- public and account pages -------------------------------------------------------------
     "home": Sample(action=LOGIN),
     "healthz": Sample(action=PUBLIC),
     "accounts:login": Sample(
-        action=PUBLIC, methods=("GET", "POST"), writes=AXES,
+        action=PUBLIC, methods=("GET", "POST"), writes=AXES | SIGN_IN,
         data=lambda o: {"username": o.owner.email, "password": PASSWORD},
     ),
-    "accounts:logout": Sample(action=LOGIN, methods=("POST",), ends_on_login_page=True),
+    "accounts:logout": Sample(action=LOGIN, methods=("POST",), ends_on_login_page=True, writes=SIGN_IN),
     "accounts:signup": Sample(
         action=PUBLIC, methods=("GET", "POST"),
-        writes=frozenset({"accounts.User", "accounts.Organization", "accounts.Membership", AUDIT, *AXES}),
+        writes=frozenset({"accounts.User", "accounts.Organization", "accounts.Membership", AUDIT, *AXES, *SIGN_IN}),
         data=lambda o: {"email": "new@signup.test", "org_name": "initech", "password1": NEW_PASSWORD,
                         "password2": NEW_PASSWORD},
     ),
     "accounts:invitation_accept": Sample(
         action=PUBLIC, methods=("GET", "POST"), kwargs=lambda o: {"token": o.invitation.token},
-        writes=frozenset({"accounts.User", "accounts.Membership", AUDIT, *AXES}),
+        writes=frozenset({"accounts.User", "accounts.Membership", AUDIT, *AXES, *SIGN_IN}),
         data=lambda o: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     ),
     "accounts:password_change": Sample(
@@ -104,6 +127,32 @@ SAMPLES: dict[str, Sample] = {
         data=lambda o: {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     ),
     "accounts:password_change_done": Sample(action=LOGIN),
+    # Without a password entered first the code step only says to start again (tests/accounts/test_two_factor.py
+    # walks the real sign-in).
+    "accounts:login_code": Sample(action=PUBLIC, methods=("GET", "POST"), data=lambda o: {"code": "123456"}),
+    "accounts:security": Sample(action=LOGIN),
+    "accounts:session_sign_out": Sample(
+        action=LOGIN, methods=("POST",), kwargs=lambda o: {"pk": _other_session_of(o.owner)},
+        writes=frozenset({"accounts.UserSession", "sessions.Session"}),
+    ),
+    "accounts:sessions_sign_out_others": Sample(
+        action=LOGIN, methods=("POST",), writes=frozenset({"accounts.UserSession", "sessions.Session"}),
+    ),
+    "accounts:two_factor_enrol": Sample(
+        action=LOGIN, methods=("GET", "POST"), query=("next",),
+        writes=frozenset({"accounts.TOTPDevice", "accounts.RecoveryCode"}),
+        data=lambda o: {"code": _enrolment_code(o.owner), "next": "/"},
+    ),
+    "accounts:two_factor_disable": Sample(
+        action=LOGIN, methods=("POST",), writes=frozenset({"accounts.TOTPDevice", "accounts.RecoveryCode"}),
+    ),
+    "accounts:recovery_codes_regenerate": Sample(
+        action=LOGIN, methods=("POST",), writes=frozenset({"accounts.RecoveryCode"}),
+    ),
+    "accounts:reauth": Sample(
+        action=LOGIN, methods=("GET", "POST"), query=("next",),
+        data=lambda o: {"password": PASSWORD, "next": "/"},
+    ),
     "accounts:password_reset": Sample(action=PUBLIC, methods=("GET", "POST"), data=lambda o: {"email": o.owner.email}),
     "accounts:password_reset_done": Sample(action=PUBLIC),
     "accounts:password_reset_confirm": Sample(
@@ -128,7 +177,6 @@ SAMPLES: dict[str, Sample] = {
     ),
     "applications:secret_reveal": Sample(
         kwargs=_app, action=Action.CHANGE_APPS, methods=("POST",), writes=frozenset({AUDIT}),
-        data=lambda o: {"password": PASSWORD},
     ),
     "applications:secret_rotate": Sample(
         kwargs=_app, action=Action.CHANGE_APPS, methods=("POST",), writes=frozenset({AUDIT}),
@@ -263,6 +311,9 @@ SAMPLES: dict[str, Sample] = {
     "members:member_invite": Sample(
         action=Action.MANAGE_MEMBERS, methods=("POST",), writes=frozenset({"accounts.Invitation", AUDIT}),
         data=lambda o: {"email": "newcomer@example.test", "role": "developer"},
+    ),
+    "members:two_factor_policy": Sample(
+        action=Action.MANAGE_SECURITY, methods=("POST",), writes=frozenset({AUDIT}), data=lambda o: {"required": "on"},
     ),
     "members:member_change_role": Sample(
         kwargs=lambda o: {"membership_id": o.bystander.pk}, action=Action.MANAGE_MEMBERS, methods=("POST",),
