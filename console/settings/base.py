@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "apps.push",
     "apps.callbacks",
     "apps.im",
+    "apps.notifications",
     "orders",
     "billing",
 ]
