@@ -1,13 +1,25 @@
 """Writing alerts: the checks report what they found; one upsert records it, one UPDATE resolves the rest."""
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from apps.notifications.models import Alert, State
+from apps.accounts.models import Membership
+from apps.accounts.roles import Role
+from apps.notifications.kinds import alert_link, alert_message
+from apps.notifications.models import BILLING_KINDS, Alert, EmailPreference, State
+from apps.notifications.selectors import forget_open_count
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,8 +76,77 @@ def record_check(*, kinds: Iterable[str], found: Iterable[Found], now: dt.dateti
 
 def dismiss_alert(*, alert: Alert, now: dt.datetime | None = None) -> bool:
     """A member hides an open alert; it stays dismissed while its condition holds (the checks keep it)."""
+    done = Alert.objects.filter(pk=alert.pk, state=State.OPEN).update(
+        state=State.DISMISSED, dismissed_at=now or timezone.now()
+    )
+    forget_open_count(organization_id=alert.organization_id)
+    return bool(done)
+
+
+EMAIL_INTERVAL = dt.timedelta(days=1)
+
+
+def email_roles(kind: str) -> tuple[str, ...]:
+    """Billing alerts go to owner/admin/finance, app alerts to owner/admin/developer."""
+    if kind in BILLING_KINDS:
+        return (Role.OWNER, Role.ADMIN, Role.FINANCE)
+    return (Role.OWNER, Role.ADMIN, Role.DEVELOPER)
+
+
+def claim_for_email(*, alert_id: int, now: dt.datetime) -> bool:
+    """At most one email per alert per day: the conditional UPDATE lets one worker claim it."""
     return bool(
-        Alert.objects.filter(pk=alert.pk, state=State.OPEN).update(
-            state=State.DISMISSED, dismissed_at=now or timezone.now()
-        )
+        Alert.objects.filter(pk=alert_id, state=State.OPEN)
+        .filter(Q(last_emailed_at__isnull=True) | Q(last_emailed_at__lte=now - EMAIL_INTERVAL))
+        .update(last_emailed_at=now)
+    )
+
+
+def email_alerts(*, now: dt.datetime | None = None, site_url: str | None = None) -> int:
+    """Email every open alert not emailed in the last day to the members whose role cares and who did not turn
+    that kind off. Returns the number of emails sent."""
+    now = now or timezone.now()
+    site_url = (site_url or settings.CONSOLE_SITE_URL).rstrip("/")
+    due = list(
+        Alert.objects.filter(state=State.OPEN)
+        .filter(Q(last_emailed_at__isnull=True) | Q(last_emailed_at__lte=now - EMAIL_INTERVAL))
+        .select_related("organization", "app")
+    )
+    if not due:
+        return 0
+    opted_out = set(EmailPreference.objects.filter(email=False).values_list("user_id", "kind"))
+    members: dict[int, list] = {}
+    for m in Membership.objects.filter(organization_id__in={a.organization_id for a in due}).select_related("user"):
+        members.setdefault(m.organization_id, []).append(m)
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for alert in due:
+            to = sorted(m.user.email for m in members.get(alert.organization_id, ())
+                        if m.role in email_roles(alert.kind) and m.user.is_active
+                        and (m.user_id, alert.kind) not in opted_out)
+            if not to or not claim_for_email(alert_id=alert.pk, now=now):
+                continue
+            link = alert_link(alert, org_name=alert.organization.name)
+            context = {"alert": alert, "message": alert_message(alert), "organization": alert.organization,
+                       "url": site_url + link if link else "",
+                       "alerts_url": site_url + reverse("notifications:alert_list",
+                                                        kwargs={"org_name": alert.organization.name}),
+                       "preferences_url": site_url + reverse("notifications:preferences",
+                                                             kwargs={"org_name": alert.organization.name})}
+            subject = render_to_string("notifications/email/alert_subject.txt", context).strip()
+            body = render_to_string("notifications/email/alert.txt", context)
+            try:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+            except Exception:  # the alert is on the page and the bell; tomorrow's run tries the mail again
+                logger.exception("Could not email alert %s", alert.pk)
+                continue
+            sent += 1
+    return sent
+
+
+def set_email_choices(*, user, choices: dict[str, bool]) -> None:
+    """Store the user's email choice per kind (one row per kind)."""
+    EmailPreference.objects.bulk_create(
+        [EmailPreference(user=user, kind=kind, email=on) for kind, on in choices.items()],
+        update_conflicts=True, unique_fields=["user", "kind"], update_fields=["email"],
     )
