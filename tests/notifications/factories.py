@@ -28,3 +28,9 @@ def low_balance_alert(org, **kwargs) -> Alert:
     return AlertFactory(app=None, organization=org, kind=Kind.LOW_BALANCE, subject="",
                         facts={"balance": "650.00", "daily": "100.00", "days_left": 6, "threshold": 7},
                         url_name="billing:account", url_kwargs={}, **kwargs)
+
+
+def sample_alert(world) -> int:
+    """The pk of the quality wall's alert on the world's app (made on first use)."""
+    alert = Alert.objects.filter(app=world.app, subject="cert:walker:7d").first()
+    return (alert or AlertFactory(app=world.app, subject="cert:walker:7d")).pk

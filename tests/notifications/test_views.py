@@ -74,9 +74,10 @@ def test_emails_go_to_the_roles_that_care_once_a_day_unless_turned_off(org, owne
     low_balance_alert(org)
 
     assert email_alerts() == 2
+    # Emails speak the site's language (zh-hans): no member language is stored.
     by_subject = {m.subject: m for m in mail.outbox}
-    billing_mail = next(m for s, m in by_subject.items() if "Low balance" in s)
-    app_mail = next(m for s, m in by_subject.items() if "Push certificate" in s)
+    billing_mail = next(m for s, m in by_subject.items() if "余额不足" in s)
+    app_mail = next(m for s, m in by_subject.items() if "推送证书到期" in s)
     assert sorted(billing_mail.to) == sorted([owner.email, finance.email])
     assert sorted(app_mail.to) == sorted([owner.email, developer.email])
     assert f"https://console.example.com/o/{org.name}/apps/{app_alert.app.name}/features/push/" in app_mail.body
@@ -86,7 +87,7 @@ def test_emails_go_to_the_roles_that_care_once_a_day_unless_turned_off(org, owne
     EmailPreference.objects.create(user=developer, kind=Kind.PUSH_CERT_EXPIRY, email=False)
     mail.outbox.clear()
     email_alerts()
-    app_mail = next(m for m in mail.outbox if "Push certificate" in m.subject)
+    app_mail = next(m for m in mail.outbox if "推送证书到期" in m.subject)
     assert app_mail.to == [owner.email]
 
 
