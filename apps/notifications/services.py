@@ -58,20 +58,28 @@ def record_check(*, kinds: Iterable[str], found: Iterable[Found], now: dt.dateti
     now = now or timezone.now()
     kinds = list(kinds)
     rows = {f.condition: f for f in found}  # one row per condition: ON CONFLICT may not touch a row twice
-    alerts = [
-        Alert(kind=f.kind, organization_id=f.organization_id, app_id=f.app_id, subject=f.subject,
-              condition=key, severity=f.severity, facts=f.facts, url_name=f.url_name, url_kwargs=f.url_kwargs,
-              url_query=f.url_query, first_seen=now, last_seen=now, state=State.OPEN)
-        for key, f in sorted(rows.items())  # a fixed order: concurrent upserts lock rows in the same order
-    ]
+    # A fixed order: concurrent upserts lock rows in the same order.
+    alerts = [alert_from(f, now=now) for _key, f in sorted(rows.items())]
     with transaction.atomic():
-        if alerts:
-            Alert.objects.bulk_create(alerts, update_conflicts=True, unique_fields=["condition"],
-                                      update_fields=UPDATED_ON_CONFLICT, batch_size=500)
+        upsert_alerts(alerts)
         resolved = Alert.objects.filter(kind__in=kinds, condition__isnull=False, last_seen__lt=now).update(
             state=State.RESOLVED, resolved_at=now, condition=None
         )
     return Recorded(upserted=len(alerts), resolved=resolved)
+
+
+def upsert_alerts(alerts: list[Alert]) -> None:
+    """``INSERT … ON CONFLICT (condition) DO UPDATE`` of live alerts (the seed uses it alone: it resolves nothing)."""
+    if alerts:
+        Alert.objects.bulk_create(alerts, update_conflicts=True, unique_fields=["condition"],
+                                  update_fields=UPDATED_ON_CONFLICT, batch_size=500)
+
+
+def alert_from(found: Found, *, now: dt.datetime) -> Alert:
+    return Alert(kind=found.kind, organization_id=found.organization_id, app_id=found.app_id,
+                 subject=found.subject, condition=found.condition, severity=found.severity, facts=found.facts,
+                 url_name=found.url_name, url_kwargs=found.url_kwargs, url_query=found.url_query, first_seen=now,
+                 last_seen=now, state=State.OPEN)
 
 
 def dismiss_alert(*, alert: Alert, now: dt.datetime | None = None) -> bool:
