@@ -1,5 +1,7 @@
 """Reading alerts: what a member may see (billing alerts only for roles that may see billing)."""
 
+import uuid
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -8,6 +10,7 @@ from apps.accounts.roles import Action
 from apps.notifications.models import BILLING_KINDS, Alert, EmailPreference, Kind, State
 
 BELL_KEY = "alerts:open:{}:{}"
+GENERATION_KEY = "alerts:generation"
 
 
 def alert_list(*, membership) -> QuerySet[Alert]:
@@ -18,14 +21,21 @@ def alert_list(*, membership) -> QuerySet[Alert]:
 
 
 def open_alert_count(*, membership) -> int:
-    """The bell's number: one COUNT, kept in the cache for CONSOLE_CACHE_SECONDS (a dismissal forgets it)."""
+    """The bell's number: one COUNT, kept in the cache for CONSOLE_CACHE_SECONDS. A dismissal forgets the org's
+    number; a check run starts a new generation (every org's number is counted again)."""
     billing = membership.may(Action.VIEW_BILLING)
     key = BELL_KEY.format(membership.organization_id, int(billing))
-    count = cache.get(key)
-    if count is None:
-        count = alert_list(membership=membership).filter(state=State.OPEN).count()
-        cache.set(key, count, settings.CONSOLE_CACHE_SECONDS)
+    found = cache.get_many([key, GENERATION_KEY])
+    generation, cached = found.get(GENERATION_KEY), found.get(key)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    count = alert_list(membership=membership).filter(state=State.OPEN).count()
+    cache.set(key, (generation, count), settings.CONSOLE_CACHE_SECONDS)
     return count
+
+
+def forget_all_open_counts() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def forget_open_count(*, organization_id: int) -> None:

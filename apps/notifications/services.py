@@ -17,7 +17,7 @@ from apps.accounts.models import Membership
 from apps.accounts.roles import Role
 from apps.notifications.kinds import alert_link, alert_message
 from apps.notifications.models import BILLING_KINDS, Alert, EmailPreference, State
-from apps.notifications.selectors import forget_open_count
+from apps.notifications.selectors import forget_all_open_counts, forget_open_count
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,14 @@ def record_check(*, kinds: Iterable[str], found: Iterable[Found], now: dt.dateti
         resolved = Alert.objects.filter(kind__in=kinds, condition__isnull=False, last_seen__lt=now).update(
             state=State.RESOLVED, resolved_at=now, condition=None
         )
+        _forget_counts()
     return Recorded(upserted=len(alerts), resolved=resolved)
+
+
+def _forget_counts() -> None:
+    """New bell numbers now (this connection's readers) and again once the writes are visible to all."""
+    forget_all_open_counts()
+    transaction.on_commit(forget_all_open_counts)
 
 
 def upsert_alerts(alerts: list[Alert]) -> None:
@@ -73,6 +80,7 @@ def upsert_alerts(alerts: list[Alert]) -> None:
     if alerts:
         Alert.objects.bulk_create(alerts, update_conflicts=True, unique_fields=["condition"],
                                   update_fields=UPDATED_ON_CONFLICT, batch_size=500)
+        _forget_counts()
 
 
 def alert_from(found: Found, *, now: dt.datetime) -> Alert:

@@ -2,8 +2,8 @@ import pytest
 from django.core import mail
 
 from apps.accounts.roles import Role
-from apps.notifications.models import Alert, EmailPreference, Kind, State
-from apps.notifications.services import email_alerts
+from apps.notifications.models import Alert, EmailPreference, Kind, Severity, State
+from apps.notifications.services import Found, email_alerts, record_check
 from tests.applications.factories import AppFactory
 from tests.notifications.factories import AlertFactory, low_balance_alert
 
@@ -98,3 +98,15 @@ def test_the_preference_page_turns_email_per_kind_off(org, owner, owner_client):
     assert owner_client.post(url, data).status_code == 302
     assert list(EmailPreference.objects.filter(user=owner, email=False).values_list("kind", flat=True)) == [
         Kind.QUOTA]
+
+
+
+def test_the_bell_is_cached_but_a_check_run_or_a_dismissal_refreshes_it(org, owner_client):
+    url = f"/o/{org.name}/apps/"
+    assert 'id="alert-count"' not in owner_client.get(url).content.decode()  # 0 is now cached
+    record_check(kinds=[Kind.ARREARS], found=[Found(kind=Kind.ARREARS, organization_id=org.pk,
+                                                    severity=Severity.CRITICAL, facts={"balance": "-1.00"})])
+    assert 'id="alert-count">1</span>' in owner_client.get(url).content.decode()
+    alert = Alert.objects.get()
+    owner_client.post(f"/o/{org.name}/alerts/{alert.pk}/dismiss/")
+    assert 'id="alert-count"' not in owner_client.get(url).content.decode()
