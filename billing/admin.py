@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from billing.exceptions import BillingError
 from billing.forms import AdjustmentForm
-from billing.models import Bill, BillLine, LedgerEntry, TopUpRequest
+from billing.models import Bill, BillLine, LedgerEntry, PaymentAccount, TopUpRequest
 from billing.services import ledger_adjust, topup_confirm, topup_reject
 
 
@@ -113,6 +113,19 @@ class BillAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentAccount)
+class PaymentAccountAdmin(admin.ModelAdmin):
+    """The one account customers transfer top-ups to (shown in every account center)."""
+
+    list_display = ["payee", "bank", "account_number", "reference_prefix"]
+
+    def has_add_permission(self, request):
+        return not PaymentAccount.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Membership, User
 from apps.accounts.roles import Role
-from billing.models import TopUpRequest
+from billing.models import PaymentAccount, TopUpRequest
 from billing.services import BILLING_DAY, bills_generate, topup_confirm
 from console.timeutil import business_date, business_midnight, month_start, next_month_start
 
@@ -18,7 +18,19 @@ CONFIRMED_REFERENCE = "DEMO-BANK-20000"
 PENDING_REFERENCE = "DEMO-BANK-5000"
 
 
+DEMO_PAYMENT_ACCOUNT = {
+    "payee": "北京环信示例科技有限公司 (Demo IM Cloud Ltd.)",
+    "bank": "招商银行北京分行 (China Merchants Bank, Beijing Branch)",
+    "account_number": "1109 0000 0000 2026",
+}
+
+
 def seed(organization) -> None:
+    account, _created = PaymentAccount.objects.get_or_create(pk=1)
+    if not account.is_set:
+        for field, value in DEMO_PAYMENT_ACCOUNT.items():
+            setattr(account, field, value)
+        account.save()
     now = timezone.now()
     members = {m.role: m.user for m in Membership.objects.filter(organization=organization).select_related("user")}
     requester = members.get(Role.FINANCE) or members.get(Role.OWNER)

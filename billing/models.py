@@ -34,6 +34,30 @@ class TopUpRequest(models.Model):
         return f"{self.organization} +{self.amount}"
 
 
+class PaymentAccount(models.Model):
+    """Where customers transfer top-ups: one row (pk=1) staff keep in the admin. The account center shows it
+    with the reference each org quotes (prefix + OrgName) so staff can match a transfer to its org."""
+
+    payee = models.CharField(_("payee"), max_length=128, blank=True)
+    bank = models.CharField(_("bank"), max_length=128, blank=True)
+    account_number = models.CharField(_("account number"), max_length=64, blank=True)
+    reference_prefix = models.CharField(_("payment reference prefix"), max_length=16, default="IM-")
+
+    class Meta:
+        verbose_name = _("payment account")
+        verbose_name_plural = _("payment account")
+
+    def __str__(self) -> str:
+        return str(_("Payment account"))
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.payee and self.bank and self.account_number)
+
+    def reference_for(self, organization) -> str:
+        return f"{self.reference_prefix}{organization.name}".upper()
+
+
 class Bill(models.Model):
     """The consumption of one org in one calendar month (business time zone). One per (org, month)."""
 

@@ -9,7 +9,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from billing.models import Bill, BillLine, LedgerEntry, TopUpRequest
+from billing.models import Bill, BillLine, LedgerEntry, PaymentAccount, TopUpRequest
 from console.fields import MoneyField
 from console.money import ZERO, is_in_arrears, quantize_money
 from console.timeutil import business_date, previous_month_start
@@ -77,10 +77,21 @@ def ledger_entry_list(*, organization) -> QuerySet[LedgerEntry]:
     )
 
 
-def topup_request_pending_list(*, organization) -> QuerySet[TopUpRequest]:
-    return TopUpRequest.objects.filter(
-        organization=organization, status=TopUpRequest.Status.PENDING
-    ).select_related("requested_by")
+RECENT_TOPUPS = 20
+
+
+def topup_request_recent_list(*, organization) -> list[TopUpRequest]:
+    """The org's latest top-up requests in every state, newest first (what its billing readers may follow)."""
+    return list(
+        TopUpRequest.objects.filter(organization=organization)
+        .select_related("requested_by")
+        .order_by("-created_at", "-id")[:RECENT_TOPUPS]
+    )
+
+
+def payment_account():
+    """The account top-ups are transferred to (the singleton staff keep); an empty one before staff set it."""
+    return PaymentAccount.objects.filter(pk=1).first() or PaymentAccount(pk=1)
 
 
 def bill_list(*, organization) -> QuerySet[Bill]:

@@ -30,6 +30,7 @@ def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
     organization = request.organization
     today = business_date()
     balance = selectors.org_balance(organization=organization)
+    account = selectors.payment_account()
     totals = selectors.monthly_bill_totals(organization=organization)
     ledger = Paginator(selectors.ledger_entry_list(organization=organization), PAGE_SIZE)
     return {
@@ -41,7 +42,9 @@ def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
         "last_bill": selectors.last_bill(organization=organization),
         "chart": charts.bar_chart([(f"{month:%Y-%m}", total) for month, total in totals]),
         "ledger_page": ledger.get_page(request.GET.get("page")),
-        "pending_topups": list(selectors.topup_request_pending_list(organization=organization)),
+        "topups": selectors.topup_request_recent_list(organization=organization),
+        "payment_account": account,
+        "payment_reference": account.reference_for(organization),
         "form": form or TopUpRequestForm(),
     }
 

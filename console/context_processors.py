@@ -16,13 +16,29 @@ def chrome(request):
 
         return list(membership_list_for_user(user=request.user))
 
+    user_memberships = SimpleLazyObject(memberships)
+
+    def switcher_org():
+        """The org the top bar names: the page's own, else (Plans, Change password…) the one last worked in,
+        as the home page would choose it, from the memberships the switcher lists anyway."""
+        organization = getattr(request, "organization", None)
+        if organization is not None or not request.user.is_authenticated:
+            return organization
+        from apps.accounts.access import SESSION_ORG_KEY
+
+        listed = list(user_memberships)
+        wanted = request.session.get(SESSION_ORG_KEY)
+        chosen = next((m for m in listed if m.organization.name == wanted), listed[0] if listed else None)
+        return chosen.organization if chosen else None
+
     return {
         "product_name": settings.CONSOLE_PRODUCT_NAME,
         "current_org": getattr(request, "organization", None),
         "current_membership": getattr(request, "membership", None),
         "may": SimpleLazyObject(lambda: _permissions(request)),
         "current_app": getattr(request, "app", None),
-        "user_memberships": SimpleLazyObject(memberships),
+        "user_memberships": user_memberships,
+        "switcher_org": SimpleLazyObject(switcher_org),
         "navigation": SimpleLazyObject(lambda: build_navigation(request)),
         "org_in_arrears": SimpleLazyObject(lambda: _in_arrears(request)),
         "open_alert_count": SimpleLazyObject(lambda: _open_alerts(request)),

@@ -27,6 +27,8 @@ SECTIONS: list[tuple[str, list[NavEntry]]] = [
         [
             NavEntry(_("Overview"), "applications:app_detail", Action.VIEW_APPS, "app"),
             NavEntry(_("Feature overview"), "features:overview", Action.VIEW_APPS, "app"),
+            NavEntry(_("IM users"), "im_console:users", Action.CHANGE_APPS, "app"),
+            NavEntry(_("IM groups"), "im_console:groups", Action.CHANGE_APPS, "app"),
             NavEntry(_("Upgrade"), "orders:checkout", Action.PURCHASE, "app"),
             NavEntry(_("Message recall"), "features:settings_recall", Action.VIEW_APPS, "app"),
             NavEntry(_("Push certificates"), "features:settings_push", Action.VIEW_APPS, "app"),

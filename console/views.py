@@ -1,3 +1,5 @@
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
@@ -28,6 +30,13 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+def admin_login(request, extra_context=None):
+    if request.user.is_authenticated:
+        # Signed in but not staff: the admin is not for them (sending them to log in again would loop).
+        raise PermissionDenied("The platform admin is for staff only.")
+    return redirect_to_login(request.GET.get("next") or "/admin/")
+
+
 def home(request):
     """Signed-in users land on the app list of their current organization."""
     if not request.user.is_authenticated:
@@ -36,5 +45,6 @@ def home(request):
 
     membership = current_membership(request)
     if membership is None:
-        return redirect("accounts:no_organization")
+        # Platform staff need not belong to an organization: their work is in the admin.
+        return redirect("admin:index" if request.user.is_staff else "accounts:no_organization")
     return redirect("applications:app_list", org_name=membership.organization.name)

@@ -3,7 +3,7 @@ read-only."""
 
 from django.contrib import admin
 
-from orders.models import Order, OrderLine, OrderStatusChange
+from orders.models import Order, OrderLine, OrderStatusChange, PurchaseAgreement
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -47,4 +47,24 @@ class OrderAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PurchaseAgreement)
+class PurchaseAgreementAdmin(admin.ModelAdmin):
+    """Staff publish a new version (Add); a version buyers may have accepted is not edited afterwards."""
+
+    list_display = ["version", "published_at"]
+    fields = ["version", "published_at", "text_zh", "text_en"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else []
+
+    def get_changeform_initial_data(self, request):
+        latest = PurchaseAgreement.objects.order_by("-version").first()
+        if latest is None:
+            return {"version": 1}
+        return {"version": latest.version + 1, "text_zh": latest.text_zh, "text_en": latest.text_en}
+
+    def has_delete_permission(self, request, obj=None):
         return False

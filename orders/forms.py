@@ -18,7 +18,9 @@ class CheckoutForm(forms.Form):
     half-filled form); ``prune`` drops tiers that the chosen plan already reaches (the plan just changed)."""
 
     plan = forms.ChoiceField(label=_("Plan"), widget=forms.RadioSelect, required=False)
-    agree = forms.BooleanField(label=AGREEMENT_LABEL, required=True)
+    agree = forms.BooleanField(
+        label=AGREEMENT_LABEL, required=True, error_messages={"required": _("Tick the agreement to buy.")}
+    )
     token = forms.CharField(widget=forms.HiddenInput, required=True)
 
     def __init__(self, *args, options: PurchaseOptions, for_estimate: bool = False, prune: bool = False, **kwargs):
@@ -30,6 +32,9 @@ class CheckoutForm(forms.Form):
         plan_choices += [(plan.code, plan.name) for plan in options.plans]
         self.fields["plan"].choices = plan_choices
         self.fields["plan"].required = not options.addons_alone_allowed
+        self.fields["plan"].error_messages["required"] = _(
+            "%(plan)s cannot buy add-ons alone: choose a plan."
+        ) % {"plan": options.current_plan.name}
         self.fields["plan"].widget.attrs["class"] = "form-check-input plan-radio"
         if for_estimate:
             self.fields["plan"].required = False

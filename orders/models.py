@@ -43,6 +43,8 @@ class Order(models.Model):
     activate_after = models.DateTimeField(_("in service from"))
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # The purchase agreement version the buyer accepted (empty on orders placed before agreements were versioned).
+    agreement_version = models.PositiveIntegerField(_("agreement version accepted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("order")
@@ -142,3 +144,24 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class PurchaseAgreement(models.Model):
+    """The service purchase agreement (《服务购买协议》) buyers accept at checkout. Staff publish a new version
+    in the admin rather than edit an accepted one; the highest version is the one in force."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text_en = models.TextField(_("text (English)"))
+    text_zh = models.TextField(_("text (Chinese)"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("purchase agreement")
+        verbose_name_plural = _("purchase agreements")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    def text_in(self, language: str) -> str:
+        return self.text_zh if language.startswith("zh") else self.text_en

@@ -20,7 +20,7 @@ from console.money import ZERO, prorate, quantize_money
 from console.timeutil import business_date, days_in_month
 from orders.entitlements import app_entitlements
 from orders.exceptions import PurchaseNotAllowed
-from orders.models import Order, OrderLine, item_label
+from orders.models import Order, OrderLine, PurchaseAgreement, item_label
 
 
 @dataclass(frozen=True)
@@ -250,3 +250,18 @@ def order_detail_queryset(*, organization) -> QuerySet:
             Prefetch("addon_orders", queryset=Order.objects.order_by("created_at")),
         )
     )
+
+
+def orders_in_flight(*, app) -> list[Order]:
+    """The app's orders still provisioning (a plan change or add-ons on their way), oldest first."""
+    return list(
+        Order.objects.filter(app=app, status=Order.Status.PROVISIONING)
+        .select_related("plan", "app__organization")
+        .prefetch_related(_lines_prefetch())
+        .order_by("created_at")
+    )
+
+
+def purchase_agreement_current():
+    """The purchase agreement in force (the highest version), or None before any is published."""
+    return PurchaseAgreement.objects.order_by("-version").first()

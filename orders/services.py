@@ -21,7 +21,7 @@ from apps.plans.selectors import fresh_catalog
 from console.timeutil import business_date, business_now
 from orders.exceptions import InvalidOrderTransition, PurchaseNotAllowed
 from orders.models import Order, OrderLine, OrderStatusChange, item_label, new_order_number
-from orders.selectors import AddonRequest, purchase_quote
+from orders.selectors import AddonRequest, purchase_agreement_current, purchase_quote
 from orders.tokens import checkout_token_key
 
 Status = Order.Status
@@ -110,6 +110,7 @@ def order_place(
         created_at=now,
         purchase_date=quote.purchase_date,
         activate_after=now + provisioning_delay(),
+        agreement_version=getattr(purchase_agreement_current(), "version", None),
     )
     order.full_clean(validate_unique=False, validate_constraints=False)
     try:

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -113,6 +115,7 @@ def order_list(request, org_name: str):
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "orders/order_list.html", {
         "form": form, "page": page, "orders": page.object_list, "filtered": any(filters.values()),
+        "any_provisioning": any(order.status == Order.Status.PROVISIONING for order in page.object_list),
     })
 
 
@@ -121,4 +124,15 @@ def order_detail(request, org_name: str, number: str):
     order = get_object_or_404(selectors.order_detail_queryset(organization=request.organization), number=number)
     return render(request, "orders/order_detail.html", {
         "order": order, "provisioning": order.status == Order.Status.PROVISIONING,
+    })
+
+
+@require_http_methods(["GET"])
+def purchase_agreement(request):
+    """The agreement in force, in the reader's language; public (linked from checkout)."""
+    agreement = selectors.purchase_agreement_current()
+    if agreement is None:
+        raise Http404("No purchase agreement is published.")
+    return render(request, "orders/purchase_agreement.html", {
+        "agreement": agreement, "text": agreement.text_in(get_language() or "zh-hans"),
     })

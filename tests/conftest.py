@@ -22,8 +22,8 @@ def _english_outside_requests():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached sessions, arrears flags and catalog rows of one test (whose rows are rolled back) never reach the
-    next test."""
+    """Cached sessions, arrears flags, catalog rows and attempt counters (re-check limits) of one test never reach
+    the next test."""
     from django.core.cache import cache
 
     cache.clear()
@@ -147,3 +147,15 @@ def _seeded_catalog(request):
         return
     _ensure_catalog()
     yield
+
+
+def confirm_identity(client: Client) -> Client:
+    """Mark the client's session as freshly re-authenticated (operation protection, apps.accounts.reauth)."""
+    from django.utils import timezone
+
+    from apps.accounts.reauth import SESSION_KEY
+
+    session = client.session
+    session[SESSION_KEY] = timezone.now().timestamp()
+    session.save()
+    return client

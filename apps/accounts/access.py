@@ -4,17 +4,24 @@ Every org-scoped view is wrapped in ``org_view(Action.X)``, or ``org_view({"GET"
 "POST": Action.CHANGE_APPS})`` when reading and writing need different roles (a method missing from the
 map answers 405). No view checks a role itself. The org comes from the URL (``org_name``)
 among the signed-in user's memberships: an org the user is not in answers 404, exactly like a missing
-one; a role that may not act answers 403. Objects are then fetched through the org (or the app).
+one; a role that may not act answers 403; an org that requires two-factor sign-in sends a member without it
+to set it up first. Objects are then fetched through the org (or the app).
 """
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Membership
 from apps.accounts.roles import Action
+from apps.accounts.twofactor import has_two_factor
 
 SESSION_ORG_KEY = "current_org"
 
@@ -74,10 +81,31 @@ def org_view(action: ActionSpec):
             if needed is None:
                 org_membership(request.user, org_name)  # another org's URL answers 404 before 405
                 return HttpResponseNotAllowed([method for method in action if method != "HEAD"])
-            org_access(request, org_name, needed)
+            membership = org_access(request, org_name, needed)
+            if membership.organization.require_two_factor and not has_two_factor(request.user):
+                messages.warning(
+                    request,
+                    _("%(org)s requires two-factor sign-in. Set it up to continue.") % {"org": org_name},
+                )
+                enrol = reverse("accounts:two_factor_enrol")
+                return redirect(f"{enrol}?{urlencode({'next': request.get_full_path()})}")
             return view(request, *args, org_name=org_name, **kwargs)
 
         wrapped.org_action = action
         return wrapped
 
     return decorator
+
+
+class SessionActivityMiddleware:
+    """Keeps the signed-in user's session row current (at most one write a minute; see usersessions)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from apps.accounts.usersessions import session_touch
+
+        if request.user.is_authenticated:
+            session_touch(request)
+        return self.get_response(request)

@@ -13,6 +13,8 @@ register_actions(
         "member.joined": _("Member joined"),
         "member.removed": _("Member removed"),
         "member.role_changed": _("Member role changed"),
+        "organization.two_factor_required": _("Two-factor sign-in required"),
+        "organization.two_factor_optional": _("Two-factor sign-in made optional"),
     },
     sentences={
         "organization.created": _("Organization %(org)s created"),

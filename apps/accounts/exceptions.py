@@ -40,3 +40,7 @@ class InvitationNotUsable(AccountError):
 
 class InvitationWrongAccount(AccountError):
     """Signed in with another email than the one invited."""
+
+
+class RecheckLocked(AccountError):
+    """Too many wrong passwords or codes at a re-check: refused for a while, like the login lockout."""

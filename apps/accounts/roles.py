@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     VIEW_BILLING = "view_billing", _("See the account center, orders and bills; export")
     REQUEST_TOPUP = "request_topup", _("Request a top-up")
     MANAGE_MEMBERS = "manage_members", _("Manage members")
+    MANAGE_SECURITY = "manage_security", _("Require two-factor sign-in of all members")
 
 
 PERMISSIONS: dict[str, frozenset[str]] = {

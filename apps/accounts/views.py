@@ -2,14 +2,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts import services
+from apps.accounts import reauth, services, twofactor, usersessions
 from apps.accounts.access import SESSION_ORG_KEY, org_view
 from apps.accounts.exceptions import (
     AccountError,
@@ -19,8 +20,17 @@ from apps.accounts.exceptions import (
     OrgNameTaken,
     RoleNotAllowed,
 )
-from apps.accounts.forms import InvitationForm, InvitationSignupForm, LoginForm, MemberRoleForm, SignupForm
-from apps.accounts.models import Membership, User
+from apps.accounts.forms import (
+    InvitationForm,
+    InvitationSignupForm,
+    LimitedPasswordChangeForm,
+    LoginCodeForm,
+    LoginForm,
+    MemberRoleForm,
+    ReauthForm,
+    SignupForm,
+)
+from apps.accounts.models import Membership, SignInEvent, User
 from apps.accounts.roles import Action, Role, role_may, role_may_manage
 from apps.accounts.selectors import current_membership, invitation_by_token, invitation_pending_list, member_list
 from console.errors import show_domain_error
@@ -29,10 +39,66 @@ from console.errors import show_domain_error
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+PENDING_SIGN_IN = "two_factor_pending"
+PENDING_FOR = 300  # seconds between the right password and the code
+
+
 class LoginView(auth_views.LoginView):
+    """Email and password; with two-factor sign-in on (and this device not remembered) the user is not signed in
+    yet: the session only remembers who passed the password, and login_code asks for the code."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        cookie = self.request.COOKIES.get(twofactor.REMEMBER_COOKIE)
+        remembered = twofactor.is_remembered(user=user, cookie_value=cookie)
+        if not twofactor.has_two_factor(user) or remembered:
+            response = super().form_valid(form)
+            reauth.reauth_record(self.request)  # the password was just entered: a fresh check
+            usersessions.sign_in_succeeded(request=self.request, response=response, user=user)
+            return response
+        self.request.session[PENDING_SIGN_IN] = {
+            "user": user.pk, "backend": user.backend, "at": timezone.now().timestamp(),
+            "next": self.get_success_url(),
+        }
+        return redirect("accounts:login_code")
+
+
+def _pending_user(request) -> tuple[User | None, dict]:
+    pending = request.session.get(PENDING_SIGN_IN)
+    if not isinstance(pending, dict) or timezone.now().timestamp() - pending.get("at", 0) > PENDING_FOR:
+        return None, {}
+    return User.objects.filter(pk=pending.get("user"), is_active=True).first(), pending
+
+
+def login_code(request):
+    """Second step of signing in: a code from the authenticator app, or a recovery code (once)."""
+    user, pending = _pending_user(request)
+    if user is None:
+        request.session.pop(PENDING_SIGN_IN, None)
+        return render(request, "accounts/login_code.html", {"expired": True})
+    form = LoginCodeForm(request.POST or None, user=user, request=request)
+    if request.method == "POST":
+        if form.is_valid():
+            request.session.pop(PENDING_SIGN_IN, None)
+            login(request, user, backend=pending["backend"])
+            reauth.reauth_record(request)
+            response = HttpResponseRedirect(reauth.safe_next(request, pending.get("next")) or reverse("home"))
+            if form.cleaned_data["remember"]:
+                twofactor.set_remember_cookie(response, user=user)
+            usersessions.sign_in_succeeded(request=request, response=response, user=user)
+            return response
+        if form.has_error("code", "wrong_code"):
+            usersessions.sign_in_record(request=request, user=user, outcome=SignInEvent.Outcome.WRONG_CODE)
+        if form.has_error("code", "recheck_locked"):
+            # Out of attempts: the password must be entered again (and counts for the login lockout there).
+            request.session.pop(PENDING_SIGN_IN, None)
+            messages.error(request, form.errors["code"][0])
+            return redirect("accounts:login")
+    return render(request, "accounts/login_code.html", {"form": form})
 
 
 @login_required
@@ -168,7 +234,9 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
                           if invitation.may_revoke else "")
     members = list(member_list(organization=request.organization))
     owner_count = sum(member.role == Role.OWNER for member in members)
+    with_two_factor = twofactor.users_with_two_factor(user_ids=[member.user_id for member in members])
     for member in members:
+        member.two_factor_on = member.user_id in with_two_factor
         member.is_last_owner = member.role == Role.OWNER and owner_count == 1
         member.may_manage = role_may_manage(actor.role, member.role) and not member.is_last_owner
     context = {
@@ -178,6 +246,8 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
         "invite_form": invite_form,
         "role_choices": invite_form.fields["role"].choices,
         "role_matrix": _role_matrix(),
+        "members_without_two_factor": sum(not member.two_factor_on for member in members),
+        "may_manage_security": actor.may(Action.MANAGE_SECURITY),
     }
     return render(request, "members/member_list.html", context, status=status)
 
@@ -200,6 +270,8 @@ def member_list_view(request, org_name: str):
 def member_invite(request, org_name: str):
     form = InvitationForm(request.POST, actor_role=request.membership.role)
     if form.is_valid():
+        if form.cleaned_data["role"] == Role.OWNER and not reauth.reauth_is_fresh(request):
+            return reauth.reauth_redirect(request)
         try:
             invitation = services.invitation_create(
                 actor=request.membership,
@@ -234,6 +306,7 @@ def _after_change(request, membership: Membership, *, still_member: bool):
 
 @org_view(Action.MANAGE_MEMBERS)
 @require_POST
+@reauth.reauth_required
 def member_change_role(request, org_name: str, membership_id: int):
     membership = get_object_or_404(request.organization.memberships.select_related("user"), pk=membership_id)
     form = MemberRoleForm(request.POST)
@@ -280,3 +353,31 @@ def invitation_revoke(request, org_name: str, invitation_id: int):
     else:
         messages.success(request, _("The invitation of %(email)s was revoked.") % {"email": invitation.email})
     return redirect("members:member_list", org_name=org_name)
+
+
+# --- operation protection ------------------------------------------------------------------------
+
+
+@login_required
+def reauth_view(request):
+    next_url = reauth.safe_next(request, request.POST.get("next") or request.GET.get("next")) or reverse("home")
+    form = ReauthForm(request.POST or None, user=request.user, request=request)
+    if request.method == "POST" and form.is_valid():
+        reauth.reauth_record(request)
+        messages.success(request, _("Confirmed. For the next 10 minutes you can do protected operations."))
+        return HttpResponseRedirect(next_url)
+    return render(request, "accounts/reauth.html", {"form": form, "next": next_url})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = LimitedPasswordChangeForm
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reauth.reauth_record(self.request)
+        return response

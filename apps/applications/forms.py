@@ -62,25 +62,6 @@ class AppEditForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class SecretRevealForm(forms.Form):
-    password = forms.CharField(
-        label=_("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("Re-enter your password to show the Client Secret."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("The password is not correct."), code="wrong_password")
-        return password
-
-
 class SecretRotateForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that the current Client Secret stops working immediately."),

@@ -7,11 +7,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import org_view
+from apps.accounts.reauth import reauth_is_fresh, reauth_required
 from apps.accounts.roles import Action
 from apps.applications import selectors, services
 from apps.applications.access import app_view
 from apps.applications.exceptions import AppError, AppLimitReached, AppNameTaken
-from apps.applications.forms import AppCreateForm, AppEditForm, SecretRevealForm, SecretRotateForm
+from apps.applications.forms import AppCreateForm, AppEditForm, SecretRotateForm
 from apps.plans.models import CatalogSettings
 from console import crypto
 from console.errors import show_domain_error
@@ -74,7 +75,7 @@ def app_create(request, org_name: str):
     )
 
 
-def _overview(request, app, *, reveal_form=None, rotate_form=None, revealed_secret=None, status=200):
+def _overview(request, app, *, rotate_form=None, revealed_secret=None, status=200):
     entitlements = app_entitlements(app=app)
     return render(
         request,
@@ -85,7 +86,7 @@ def _overview(request, app, *, reveal_form=None, rotate_form=None, revealed_secr
             "entitlements": entitlements,
             "masked_secret": crypto.mask(app.client_secret),
             "revealed_secret": revealed_secret,
-            "reveal_form": reveal_form or SecretRevealForm(user=request.user),
+            "reauth_fresh": reauth_is_fresh(request),
             "rotate_form": rotate_form or SecretRotateForm(),
         },
         status=status,
@@ -115,16 +116,15 @@ def app_edit(request, app):
 @never_cache
 @app_view(Action.CHANGE_APPS)
 @require_POST
+@reauth_required
 def secret_reveal(request, app):
-    form = SecretRevealForm(request.POST, user=request.user)
-    if not form.is_valid():
-        return _overview(request, app, reveal_form=form)
     secret = services.app_secret_reveal(app=app, actor=request.user)
     return _overview(request, app, revealed_secret=secret)
 
 
 @app_view(Action.CHANGE_APPS)
 @require_POST
+@reauth_required
 def secret_rotate(request, app):
     form = SecretRotateForm(request.POST)
     if not form.is_valid():

@@ -1,6 +1,9 @@
 """Reads of callback rules: a fixed number of queries however many rules and deliveries there are."""
 
+import datetime as dt
+
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from apps.callbacks.models import CallbackDelivery, CallbackRule
 from apps.plans.models import CatalogSettings
@@ -32,3 +35,18 @@ def callback_rule_for_page(*, app, pk: int) -> CallbackRule | None:
 
 def callback_rules_limit() -> int:
     return CatalogSettings.load().callback_rules_max
+
+
+TEST_EVENT_WATCH_SECONDS = 120
+
+
+def callback_test_pending(*, rule: CallbackRule, now: dt.datetime | None = None) -> bool:
+    """A test event was queued and no delivery of it is logged yet (``rule.recent_deliveries``, newest first).
+    A queue older than TEST_EVENT_WATCH_SECONDS counts as no longer pending, so a page stops waiting for a
+    worker that is not running."""
+    queued = rule.test_queued_at
+    now = now or timezone.now()
+    if queued is None or queued < now - dt.timedelta(seconds=TEST_EVENT_WATCH_SECONDS):
+        return False
+    latest = rule.recent_deliveries[0] if rule.recent_deliveries else None
+    return latest is None or latest.attempted_at < queued

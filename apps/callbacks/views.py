@@ -9,12 +9,19 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.reauth import reauth_required
 from apps.accounts.roles import Action
 from apps.applications.access import app_view
 from apps.callbacks import services
 from apps.callbacks.exceptions import CallbackRulesFull, TestEventNotQueued, TestEventTooSoon
 from apps.callbacks.forms import CallbackRuleForm
-from apps.callbacks.selectors import RECENT_DELIVERIES, callback_rule_for_page, callback_rules, callback_rules_limit
+from apps.callbacks.selectors import (
+    RECENT_DELIVERIES,
+    callback_rule_for_page,
+    callback_rules,
+    callback_rules_limit,
+    callback_test_pending,
+)
 from console.errors import show_domain_error
 
 
@@ -46,6 +53,7 @@ def _rule_page(request, app, rule, *, form=None, revealed_secret: str = "", stat
             "rule": page_rule,
             "form": form or CallbackRuleForm(app=app, rule=page_rule),
             "revealed_secret": revealed_secret,
+            "test_pending": callback_test_pending(rule=page_rule),
         },
         status=status,
     )
@@ -123,6 +131,7 @@ def callback_rule_delete(request, app, pk: int):
 
 @app_view(Action.CHANGE_APPS)
 @require_POST
+@reauth_required
 def callback_secret_rotate(request, app, pk: int):
     rule = get_object_or_404(app.callback_rules, pk=pk)
     rule, secret = services.callback_secret_rotate(rule=rule, actor=request.user)
@@ -140,7 +149,7 @@ def callback_rule_test(request, app, pk: int):
         show_domain_error(request, exc)
     else:
         messages.success(
-            request, _("Test event queued. Its deliveries appear below in a few seconds; reload to see them.")
+            request, _("Test event queued. Its deliveries appear below in a few seconds.")
         )
     response = redirect("features:callback_rule_edit", org_name=app.organization.name, app_name=app.name, pk=rule.pk)
     response["Location"] += "#deliveries"

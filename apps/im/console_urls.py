@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from apps.im import console_views
 
@@ -6,4 +6,5 @@ app_name = "im_console"
 
 urlpatterns = [
     path("apps/<slug:app_name>/im-service/", console_views.service_settings, name="settings"),
+    path("", include("apps.im.users_urls")),
 ]

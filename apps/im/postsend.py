@@ -68,7 +68,10 @@ def schedule_postsend(*, app, message: OutgoingMessage) -> None:
         return
     rule_ids = [rule.id for rule in rules]
     data = message_data(message)
-    transaction.on_commit(lambda: deliver_postsend.delay(rule_ids, data), robust=True)
+    # A short argsrepr spares Celery a safe repr of the whole message on every publish (the request path).
+    summary = f"rules {rule_ids}, message {message.msg_id}"
+    transaction.on_commit(lambda: deliver_postsend.apply_async((rule_ids, data), argsrepr=summary, kwargsrepr=""),
+                          robust=True)
 
 
 def postsend_deliver(*, rule: CallbackRule, message: OutgoingMessage,

@@ -55,3 +55,17 @@ def test_staff_open_a_user_with_their_memberships(staff_client, org):
 
 def test_members_of_an_org_cannot_open_the_admin(owner_client):
     assert owner_client.get(reverse("admin:index")).status_code == 302
+
+
+def test_the_admin_login_form_is_the_consoles_login(db):
+    """So staff with two-factor sign-in cannot get in with a password alone through the admin's own form."""
+    from django.test import Client
+
+    response = Client().get(reverse("admin:login"), {"next": "/admin/accounts/user/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/accounts/user/"
+    assert Client().get(reverse("admin:index"))["Location"].startswith("/admin/login/")
+
+
+def test_a_signed_in_non_staff_user_at_the_admin_login_gets_403(owner_client):
+    assert owner_client.get(reverse("admin:login")).status_code == 403

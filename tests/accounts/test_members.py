@@ -13,14 +13,27 @@ from apps.accounts.models import Invitation, Membership
 from apps.accounts.roles import Role
 from apps.audit.models import AuditEntry
 from tests.accounts.factories import InvitationFactory, MembershipFactory, UserFactory
+from tests.conftest import confirm_identity
 
 EN = {"accept-language": "en"}
 
 
 def login(user) -> Client:
+    """Signed in and freshly re-authenticated: these tests are about the role rules; tests/accounts/test_reauth.py
+    covers the re-authentication that role changes and owner invitations need."""
     client = Client(headers=EN)
     client.force_login(user)
-    return client
+    return confirm_identity(client)
+
+
+@pytest.fixture
+def owner_client(owner_client):
+    return confirm_identity(owner_client)
+
+
+@pytest.fixture
+def member_client(member_client):
+    return lambda *args, **kwargs: confirm_identity(member_client(*args, **kwargs))
 
 
 def members_url(org):

@@ -18,6 +18,8 @@ SPEC_MATRIX = {
     Action.VIEW_BILLING: {OWNER, ADMIN, FINANCE},
     Action.REQUEST_TOPUP: {OWNER, FINANCE},
     Action.MANAGE_MEMBERS: {OWNER, ADMIN},
+    # Issue 13: only an owner requires two-factor sign-in of all members.
+    Action.MANAGE_SECURITY: {OWNER},
 }
 
 

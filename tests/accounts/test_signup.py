@@ -125,3 +125,14 @@ def test_a_signed_in_user_is_sent_home_from_signup(owner_client):
 def test_the_login_page_links_to_signup(client):
     page = client.get(reverse("accounts:login"), headers={"accept-language": "en"}).content.decode()
     assert reverse("accounts:signup") in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("typed", "suggested"), [("My_Org", "my-org"), ("1st team", "st-team"), ("a__b", "a-b")])
+def test_an_invalid_org_name_is_answered_with_a_valid_example(client, typed, suggested):
+    from apps.accounts.models import ORG_NAME_VALIDATOR
+
+    page = _signup(client, org_name=typed).content.decode()
+    assert f"for example “{suggested}”" in page
+    ORG_NAME_VALIDATOR(suggested)
+    assert not Organization.objects.exists()

@@ -1,7 +1,12 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 
 from apps.accounts.roles import Role
 from apps.applications.models import App, DataCenter
@@ -9,6 +14,7 @@ from apps.audit.models import AuditEntry
 from apps.plans.models import CatalogSettings
 from tests.accounts.factories import PASSWORD
 from tests.applications.factories import AppFactory
+from tests.conftest import confirm_identity
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -166,22 +172,39 @@ def test_finance_sees_the_overview_read_only(member_client, org):
     assert app_url("app_edit", app) not in html
 
 
-def test_revealing_with_a_wrong_password_is_a_form_error(owner_client, org):
+def test_revealing_without_a_recent_check_asks_to_confirm_and_returns_to_the_app(owner_client, org):
     app = AppFactory(organization=org)
-    response = owner_client.post(app_url("secret_reveal", app), {"password": "wrong"})
-    html = response.content.decode()
-    assert "The password is not correct." in html
-    assert app.client_secret not in html
+    detail = app_url("app_detail", app)
+    response = owner_client.post(app_url("secret_reveal", app), headers={"referer": f"http://testserver{detail}"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:reauth')}?{urlencode({'next': detail})}"
     assert not AuditEntry.objects.filter(action="app.secret_revealed").exists()
+    wrong = owner_client.post(reverse("accounts:reauth"), {"password": "wrong", "next": detail})
+    assert "The password is not correct." in wrong.content.decode()
+    confirmed = owner_client.post(reverse("accounts:reauth"), {"password": PASSWORD, "next": detail})
+    assert confirmed["Location"] == detail
+    html = owner_client.post(app_url("secret_reveal", app)).content.decode()
+    assert f'data-copy="{app.client_secret}"' in html
 
 
-def test_revealing_with_the_password_shows_the_secret_once_and_audits_it(owner_client, owner, org):
+def test_revealing_after_a_recent_check_shows_the_secret_once_and_audits_it(owner_client, owner, org):
     app = AppFactory(organization=org)
-    response = owner_client.post(app_url("secret_reveal", app), {"password": PASSWORD})
+    confirm_identity(owner_client)
+    response = owner_client.post(app_url("secret_reveal", app))
     assert f'data-copy="{app.client_secret}"' in response.content.decode()
     assert "no-store" in response.headers["Cache-Control"]
     assert AuditEntry.objects.filter(app=app, action="app.secret_revealed", actor=owner).count() == 1
     assert app.client_secret not in owner_client.get(app_url("app_detail", app)).content.decode()
+
+
+def test_a_check_older_than_ten_minutes_no_longer_reveals(owner_client, org):
+    app = AppFactory(organization=org)
+    confirm_identity(owner_client)
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        response = owner_client.post(app_url("secret_reveal", app))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:reauth"))
+    assert not AuditEntry.objects.filter(action="app.secret_revealed").exists()
 
 
 def test_reveal_only_answers_post(owner_client, org):
@@ -191,13 +214,22 @@ def test_reveal_only_answers_post(owner_client, org):
 
 def test_rotating_needs_the_confirmation_box(owner_client, org):
     app = AppFactory(organization=org)
+    confirm_identity(owner_client)
     response = owner_client.post(app_url("secret_rotate", app), {})
     assert "Tick the box to confirm the rotation." in response.content.decode()
     assert App.objects.get(pk=app.pk).client_secret == app.client_secret
 
 
+def test_rotating_without_a_recent_check_changes_nothing(owner_client, org):
+    app = AppFactory(organization=org)
+    response = owner_client.post(app_url("secret_rotate", app), {"confirm": "on"})
+    assert response["Location"].startswith(reverse("accounts:reauth"))
+    assert App.objects.get(pk=app.pk).client_secret == app.client_secret
+
+
 def test_rotating_replaces_the_secret_and_says_so(owner_client, org):
     app = AppFactory(organization=org)
+    confirm_identity(owner_client)
     response = owner_client.post(app_url("secret_rotate", app), {"confirm": "on"}, follow=True)
     assert "the previous one no longer works" in response.content.decode()
     fresh = App.objects.get(pk=app.pk)
@@ -209,8 +241,8 @@ def test_rotating_replaces_the_secret_and_says_so(owner_client, org):
 @pytest.mark.parametrize("url_name", ["secret_reveal", "secret_rotate"])
 def test_finance_may_not_reveal_or_rotate(member_client, org, url_name):
     app = AppFactory(organization=org)
-    client = member_client(Role.FINANCE)
-    response = client.post(app_url(url_name, app), {"password": PASSWORD, "confirm": "on"})
+    client = confirm_identity(member_client(Role.FINANCE))
+    response = client.post(app_url(url_name, app), {"confirm": "on"})
     assert response.status_code == 403
     assert App.objects.get(pk=app.pk).client_secret == app.client_secret
 
@@ -295,3 +327,13 @@ def test_anonymous_visitors_are_sent_to_log_in(client, org):
         response = client.get(url)
         assert response.status_code == 302
         assert "login" in response["Location"]
+
+
+def test_data_center_names_follow_the_seed_in_both_languages():
+    from apps.applications.models import DataCenter
+
+    names = list(DataCenter.objects.order_by("sort_order").values_list("code", "name_zh", "name_en"))
+    assert names == [
+        ("bj1", "国内1区", "Beijing 1"), ("bj-vip6", "北京 Vip6 区", "Beijing VIP6"),
+        ("sgp1", "新加坡1区", "Singapore 1"), ("fra2", "德国2区", "Frankfurt"), ("usva1", "美东1区", "Virginia"),
+    ]

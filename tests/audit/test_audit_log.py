@@ -143,6 +143,20 @@ def test_a_feature_turned_on_reads_in_the_readers_language(owner_client, org):
     assert "消息推送" in chinese and "Enabled Push" not in chinese
 
 
+def test_recall_durations_and_push_vendors_read_in_the_readers_language_and_units(owner_client, org):
+    app = AppFactory(organization=org)
+    audit_record(organization=org, actor=None, app=app, action="recall.update", summary="Recall 300 s / 86400 s",
+                 detail={"after": {"client_recall_seconds": 300, "rest_recall_seconds": 86400}})
+    audit_record(organization=org, actor=None, app=app, action="push.certificate_added", summary="Xiaomi cert",
+                 detail={"vendor": "xiaomi", "vendor_name": "Xiaomi", "name": "mi-prod"})
+    english = owner_client.get(audit_url(org)).content.decode()
+    assert "Client recall 5 minutes, REST recall 1 day" in english
+    assert "Xiaomi certificate mi-prod added" in english
+    chinese = owner_client.get(audit_url(org), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "5 分钟" in chinese and "1 天" in chinese and "300" not in chinese and "86400" not in chinese
+    assert "小米" in chinese and "Xiaomi" not in chinese
+
+
 def _billing_facts(org, other_org, owner):
     app = AppFactory(organization=org, name="chat-prod")
     audit_record(organization=org, actor=owner, app=app, action="order.place",

@@ -192,3 +192,31 @@ def test_ledger_paginates_twenty_per_page(owner_client, org):
     assert "entry-24" in first and "entry-05" in first and "entry-04" not in first
     assert "entry-04" in second and "entry-00" in second
     assert "Page 2 of 2" in second
+
+
+def test_the_top_up_form_shows_the_payment_account_staff_set_and_the_reference_to_quote(member_client, org):
+    from billing.models import PaymentAccount
+
+    finance = member_client(Role.FINANCE)
+    assert 'id="payment-account-missing"' in finance.get(url("account", org)).content.decode()
+    PaymentAccount.objects.update_or_create(pk=1, defaults={
+        "payee": "Demo IM Cloud Ltd.", "bank": "China Merchants Bank", "account_number": "1109 2026",
+        "reference_prefix": "im-"})
+    page = finance.get(url("account", org)).content.decode()
+    assert "Demo IM Cloud Ltd." in page and "China Merchants Bank" in page and "1109 2026" in page
+    assert 'id="payment-reference">IM-ACME<' in page
+
+
+@pytest.mark.parametrize("role", [Role.OWNER, Role.ADMIN, Role.FINANCE])
+def test_every_billing_reader_follows_the_orgs_top_up_requests_in_every_state(member_client, org, other_org, role):
+    pending = TopUpRequestFactory(organization=org, reference="BANK-PENDING")
+    TopUpRequestFactory(organization=org, reference="BANK-CONFIRMED", status=TopUpRequest.Status.CONFIRMED)
+    TopUpRequestFactory(organization=org, reference="BANK-REJECTED", status=TopUpRequest.Status.REJECTED)
+    TopUpRequestFactory(organization=other_org, reference="BANK-OTHER-ORG")
+    page = member_client(role).get(url("account", org)).content.decode()
+    rows = re.findall(r"<tr><td>.*?</tr>", page[page.index('id="topup-requests"'):])
+    assert len(rows) == 3 and "BANK-OTHER-ORG" not in page
+    states = {"BANK-PENDING": "Pending", "BANK-CONFIRMED": "Confirmed", "BANK-REJECTED": "Rejected"}
+    for reference, state in states.items():
+        assert any(reference in row and state in row for row in rows)
+    assert pending.requested_by.email in page

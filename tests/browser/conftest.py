@@ -2,7 +2,11 @@
 
 Chromium missing: the browser tests skip, or fail when REQUIRE_SERVICES=1 (CI). Every page is watched for
 Content-Security-Policy violations and script errors; journeys save a screenshot of every main page to
-test-artifacts/screenshots/<journey>/NN-<page>.png (git-ignored)."""
+test-artifacts/screenshots/<journey>/NN-<page>.png (git-ignored), and a 390 px one beside it (NN-<page>-390.png).
+
+Every page a journey shoots is also checked at 1366 px and 390 px (a phone), in the page's language and the
+other one: the document is no wider than the viewport, and axe-core (vendored in tests/browser/vendor/) finds no
+serious or critical violation."""
 
 import os
 import shutil
@@ -13,6 +17,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+LANGUAGES = ("en", "zh-hans")
+# The outermost elements that stick out past the viewport's right edge (not clipped by a scrolling ancestor).
+OVERFLOWING = """() => {
+  const edge = document.documentElement.clientWidth + 1;
+  const clipped = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+    if (getComputedStyle(a).overflowX !== 'visible') return true; } return false; };
+  return Array.from(document.querySelectorAll('body *'))
+    .filter(e => e.getBoundingClientRect().right > edge && !clipped(e))
+    .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= edge)
+    .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className);
+}"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
@@ -54,7 +72,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "en-US", "viewport": {"width": 1366, "height": 900}}
+    return {**browser_context_args, "locale": "en-US", "viewport": DESKTOP, "reduced_motion": "reduce"}
 
 
 class Journey:
@@ -71,7 +89,8 @@ class Journey:
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("response", self._response)
-        page.set_default_timeout(10_000)
+        # Every shot checks the page at two widths in two languages; a shared 2-core machine needs the room.
+        page.set_default_timeout(20_000)
 
     def _console(self, message) -> None:
         # A page answering 403/404 on purpose logs "Failed to load resource"; subresources are checked below.
@@ -90,13 +109,62 @@ class Journey:
         return self.page.goto(self.base_url + path)
 
     def shot(self, name: str) -> Path:
+        """Screenshot the page at 1366 px and 390 px, and check it at both widths in both languages."""
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
+        language = self.page.locator("html").get_attribute("lang") or "en"
+        self.problems += page_problems(self.page, f"{name} {language} 1366")
+        self.page.set_viewport_size(PHONE)
+        try:
+            self.problems += page_problems(self.page, f"{name} {language} 390")
+            self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}-390.png"), full_page=True)
+        finally:
+            self.page.set_viewport_size(DESKTOP)
+        self._check_other_language(name, language)
         return path
 
+    def _check_other_language(self, name: str, language: str) -> None:
+        """The same URL in the other language, in a second tab of the same session (GET pages only)."""
+        other = next(code for code in LANGUAGES if code != language)
+        context = self.page.context
+        context.add_cookies([{"name": "django_language", "value": other, "url": self.base_url}])
+        tab = context.new_page()
+        try:
+            response = tab.goto(self.page.url)
+            if response is None or response.status != 200:
+                return
+            self.problems += page_problems(tab, f"{name} {other} 1366")
+            tab.set_viewport_size(PHONE)
+            self.problems += page_problems(tab, f"{name} {other} 390")
+            tab.screenshot(path=str(self.folder / f"{self.count:02d}-{name}-{other}-390.png"), full_page=True)
+        finally:
+            tab.close()
+            context.add_cookies([{"name": "django_language", "value": language, "url": self.base_url}])
+
     def assert_clean(self) -> None:
-        assert self.problems == [], self.problems
+        assert self.problems == [], "\n".join(self.problems)
+
+
+def page_problems(page, where: str) -> list[str]:
+    """What is wrong with the page as shown: wider than the viewport, or serious/critical axe violations."""
+    page.wait_for_load_state()
+    problems = []
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    if widths[0] > widths[1]:
+        culprits = page.evaluate(OVERFLOWING)
+        problems.append(f"{where}: document {widths[0]} px wide in a {widths[1]} px viewport ({culprits})")
+    if not page.evaluate("typeof window.axe === 'object'"):
+        # evaluate() runs outside the page's Content-Security-Policy, so no CSP exception is needed for axe.
+        page.evaluate(AXE)
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' '"
+        " + (n.any.concat(n.all)[0] || {message: ''}).message).join(' | '))"
+    )
+    problems += [f"{where}: axe {violation}" for violation in violations]
+    return problems
 
 
 @pytest.fixture

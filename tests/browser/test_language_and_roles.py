@@ -70,3 +70,23 @@ def test_developer_cannot_reach_checkout(journey, acme, live_server):
     assert response.status == 403
     expect(page.get_by_role("button", name="Buy now")).to_have_count(0)
     trip.shot("checkout-forbidden")
+
+
+def test_on_a_phone_the_top_bar_and_the_navigation_open_from_menu_buttons(journey, acme, page):
+    member(acme, Role.OWNER, "owner@acme.test")
+    trip = journey("phone-menus")
+    log_in(trip, "owner@acme.test", PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("link", name="chat").first.click()
+    expect(page.get_by_role("heading", name="chat")).to_be_visible()
+    expect(page.get_by_role("button", name="English")).to_be_hidden()
+    expect(page.get_by_role("link", name="Feature overview")).to_be_hidden()
+
+    page.get_by_role("button", name="Menu").click()
+    expect(page.get_by_role("button", name="English")).to_be_visible()
+    expect(page.locator("#org-switcher")).to_contain_text("acme")
+
+    page.get_by_role("button", name="Console navigation").click()
+    page.get_by_role("link", name="Feature overview").click()
+    expect(page.get_by_role("heading", name="Feature overview")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -15,7 +15,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from console.timeutil import business_date, business_midnight, month_start, next_month_start
@@ -30,14 +29,9 @@ ORDER_NUMBER = re.compile(r"/orders/([^/]+)/$")
 
 
 def wait_for_status(trip, label: str, timeout: float = 30.0) -> None:
-    """Reload the order page until beat has moved the order (2 s provisioning, a 1 s scan)."""
-    deadline = timezone.now() + dt.timedelta(seconds=timeout)
-    while timezone.now() < deadline:
-        if trip.page.locator("#order-status").inner_text().strip() == label:
-            return
-        trip.page.wait_for_timeout(500)
-        trip.page.reload()
-    raise AssertionError(f"order never became {label!r}: {trip.page.locator('#order-status').inner_text()}")
+    """Watch the order page, never reloaded, until beat has moved the order (2 s provisioning, a 1 s scan)
+    and the page's own polling (every 3 s) shows it."""
+    expect(trip.page.locator("#order-status")).to_have_text(label, timeout=timeout * 1000)
 
 
 PLAN_NAMES = {"pro": "Pro", "flagship": "Flagship"}

@@ -12,6 +12,7 @@ from apps.features.models import AppFeature
 from apps.plans.models import Feature
 from tests.applications.factories import AppFactory
 from tests.callbacks.factories import PUBLIC_URL, CallbackDeliveryFactory, CallbackRuleFactory
+from tests.conftest import confirm_identity
 from tests.orders.factories import ProAppFactory, app_on_plan
 
 pytestmark = pytest.mark.django_db
@@ -113,9 +114,18 @@ def test_editing_saves_and_post_send_resets_the_pre_send_settings(owner_client, 
         "archive", "post_send", 200, "pass", False)
 
 
+def test_rotating_without_a_recent_check_asks_to_confirm_and_keeps_the_secret(owner_client, org):
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
+    response = owner_client.post(rule_url(rule, "rotate-secret"), headers={"referer": rule_url(rule)})
+    assert response["Location"].startswith("/accounts/confirm/?next=")
+    assert CallbackRule.objects.get(pk=rule.pk).secret == rule.secret
+    assert not AuditEntry.objects.exists()
+
+
 def test_rotating_shows_the_new_secret_once(owner_client, org):
     rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
     old = rule.secret
+    confirm_identity(owner_client)
     response = owner_client.post(rule_url(rule, "rotate-secret"))
     rule.refresh_from_db()
     page = response.content.decode()
@@ -263,3 +273,30 @@ def test_page_query_counts_do_not_grow_with_rules_or_deliveries(owner_client, or
     owner_client.get(base(one))  # warm the session and catalog
     assert _queries(owner_client, base(one)) == _queries(owner_client, base(four))
     assert _queries(owner_client, rule_url(first)) == _queries(owner_client, rule_url(rules[0]))
+
+
+def test_the_delivery_log_polls_while_a_test_event_is_queued_and_stops_once_it_is_logged(
+    owner_client, org, django_capture_on_commit_callbacks
+):
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
+    assert 'hx-trigger="every 3s"' not in owner_client.get(rule_url(rule)).content.decode()
+    with time_machine.travel("2026-11-26 10:00:00 +0800", tick=False) as traveller:
+        with django_capture_on_commit_callbacks():
+            page = owner_client.post(rule_url(rule, "test"), follow=True).content.decode()
+        assert 'id="deliveries" hx-get="' + rule_url(rule) + '" hx-trigger="every 3s"' in page
+        assert "waiting for its delivery" in page
+        traveller.shift(2)
+        CallbackDeliveryFactory(rule=rule, delivery_id="msg_test")
+        page = owner_client.get(rule_url(rule)).content.decode()
+        assert 'hx-trigger="every 3s"' not in page and "msg_test" in page
+
+
+def test_a_test_event_never_delivered_stops_the_polling_after_two_minutes(
+    owner_client, org, django_capture_on_commit_callbacks
+):
+    rule = CallbackRuleFactory(app=ProAppFactory(organization=org))
+    with time_machine.travel("2026-11-26 10:00:00 +0800", tick=False) as traveller:
+        with django_capture_on_commit_callbacks():
+            owner_client.post(rule_url(rule, "test"))
+        traveller.shift(121)
+        assert 'hx-trigger="every 3s"' not in owner_client.get(rule_url(rule)).content.decode()

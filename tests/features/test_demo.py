@@ -22,3 +22,11 @@ def test_seed_demo_fills_the_feature_pages_of_chat_prod_once():
     call_command("seed_demo", stdout=io.StringIO())
     assert (SensitiveWord.objects.filter(app=app).count(), app.ip_whitelist_entries.count(),
             PushCertificate.objects.filter(app=app).count()) == counts
+
+
+def test_seed_demo_fills_the_payment_account_top_ups_are_transferred_to():
+    from billing.models import PaymentAccount
+
+    call_command("seed_demo", stdout=io.StringIO())
+    account = PaymentAccount.objects.get()
+    assert account.is_set and account.reference_prefix == "IM-"

@@ -15,9 +15,16 @@ from apps.sensitive_words.models import SensitiveWord, SensitiveWordSettings
 from orders.entitlements import FeatureNotInPlan, QuotaExceeded, app_entitlements, require_feature, require_quota
 from tests.applications.factories import AppFactory
 from tests.callbacks.factories import PUBLIC_URL, CallbackRuleFactory
+from tests.conftest import confirm_identity
 from tests.orders.factories import ProAppFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner_client(owner_client):
+    """Re-authenticated: rotating a callback secret is a protected operation (tests/accounts/test_reauth.py)."""
+    return confirm_identity(owner_client)
 
 GATED = ("callbacks", "sensitive_words")
 

@@ -49,7 +49,7 @@ def test_checkout_shows_the_current_plan_and_only_higher_plans(owner_client, app
     plans = re.findall(r'name="plan" value="([^"]*)"', html)
     assert plans == ["", "flagship", "premium"]
     assert "Keep Pro (add-ons only)" in html
-    assert "I have read and agree to the service purchase agreement" in html
+    assert 'I have read and agree to the <a href="/agreement/"' in html
     assert 'id="addons"' in html
 
 
@@ -125,7 +125,41 @@ def test_buy_now_without_the_agreement_is_refused(owner_client, app):
     response, _payload = buy_post(owner_client, app, plan="pro", agree="")
     assert response.status_code == 200
     assert not Order.objects.exists()
-    assert "This field is required" in response.content.decode()
+    assert "Tick the agreement to buy." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_buy_now_without_the_agreement_names_the_cause_in_chinese(owner_client, app, settings):
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    response, _payload = buy_post(owner_client, app, plan="pro", agree="")
+    assert "请勾选同意协议后再购买。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_order_records_the_agreement_version_its_buyer_accepted(owner_client, app):
+    from orders.models import PurchaseAgreement
+
+    assert PurchaseAgreement.objects.get().version == 1  # seeded by the data migration
+    buy_post(owner_client, app, plan="pro")
+    PurchaseAgreement.objects.create(version=2, text_en="Second.", text_zh="第二版。")
+    order = Order.objects.get()
+    assert order.agreement_version == 1
+    order.status = S.IN_SERVICE
+    order.save()
+    buy_post(owner_client, app, plan="flagship")
+    assert Order.objects.get(plan__code="flagship").agreement_version == 2
+
+
+@pytest.mark.django_db
+def test_the_agreement_page_shows_the_latest_version_in_the_readers_language(client, settings):
+    from orders.models import PurchaseAgreement
+
+    PurchaseAgreement.objects.create(version=2, text_en="Second version terms.", text_zh="第二版条款。")
+    page = client.get("/agreement/").content.decode()
+    assert "Second version terms." not in page and "第二版条款。" in page and "第 2 版" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/agreement/").content.decode()
+    assert "Second version terms." in page and "Version 2," in page
 
 
 @pytest.mark.django_db
@@ -133,7 +167,7 @@ def test_buy_now_without_the_agreement_is_refused(owner_client, app):
     ("current", "data", "message"),
     [
         ("flagship", {"plan": "pro"}, "Select a valid choice"),
-        ("free", {"plan": "", "addon_message_storage": "3"}, "This field is required"),
+        ("free", {"plan": "", "addon_message_storage": "3"}, "Free cannot buy add-ons alone: choose a plan."),
         ("pro", {"plan": "flagship", "addon_group_members": "3000"}, "not above the cap of 3,000"),
         ("pro", {"addon_message_storage": "121"}, "less than or equal to 120"),
         ("pro", {"addon_group_members": "9999"}, "Select a valid choice"),
@@ -356,8 +390,12 @@ def test_app_and_feature_overviews_reflect_the_order_once_in_service(owner_clien
     order = buy(app, "flagship", [AddonRequest(code="group_members", tier_value=8000)])
     overview = reverse("applications:app_detail", kwargs={"org_name": "acme", "app_name": app.name})
     features = reverse("features:overview", kwargs={"org_name": "acme", "app_name": app.name})
-    assert "Flagship" not in owner_client.get(overview).content.decode()
+    page = owner_client.get(overview).content.decode()
+    assert 'id="app-plan-badge">Flagship' not in page
+    assert "Upgrade to Flagship in progress" in page and 'hx-trigger="every 3s"' in page
     orders_activate_due(now=order.activate_after)
-    assert "Flagship" in owner_client.get(overview).content.decode()
+    page = owner_client.get(overview).content.decode()
+    assert 'id="app-plan-badge">Flagship' in page
+    assert "in progress" not in page and 'hx-trigger="every 3s"' not in page
     feature_page = owner_client.get(features).content.decode()
     assert "Flagship" in feature_page and "8,000" in feature_page

@@ -45,10 +45,22 @@ def plant_app_client_secrets() -> list[tuple[Callable[[], str], str]]:
     ]
 
 
+def plant_totp_keys() -> list[tuple[Callable[[], str], str]]:
+    """TOTPDevice.key: set directly, and made by the enrolment service."""
+    from apps.accounts.models import TOTPDevice
+    from apps.accounts.twofactor import enrolment_start
+    from tests.accounts.factories import UserFactory
+
+    planted = TOTPDevice.objects.create(user=UserFactory(), name="canary", key=canary("totp"))
+    enrolled = enrolment_start(user=UserFactory())
+    return [(lambda pk=device.pk: TOTPDevice.objects.get(pk=pk).key, device.key) for device in (planted, enrolled)]
+
+
 PLANTERS: dict[tuple[str, str], Callable[[], list[tuple[Callable[[], str], str]]]] = {
     ("applications.App", "client_secret"): plant_app_client_secrets,
     ("push.PushCertificate", "secrets"): lambda: plant_push_certificate_secrets(canary),
     ("callbacks.CallbackRule", "secret"): lambda: plant_callback_rule_secrets(canary),
+    ("accounts.TOTPDevice", "key"): plant_totp_keys,
 }
 
 
@@ -78,3 +90,21 @@ def test_no_canary_secret_appears_in_a_database_dump():
         assert read_back() == secret
         assert secret not in dump
         assert secret.split("-")[-1] not in dump
+
+
+def test_recovery_codes_are_not_in_a_database_dump():
+    """Recovery codes are not encrypted but hashed: neither the code nor its characters without dashes is stored."""
+    from django_otp.oath import totp
+
+    from apps.accounts import twofactor
+    from tests.accounts.factories import UserFactory
+
+    MembershipFactory(organization=OrganizationFactory(name="canary-org"))
+    user = UserFactory()
+    device = twofactor.enrolment_start(user=user)
+    codes = twofactor.enrolment_confirm(user=user, code=f"{totp(device.bin_key, step=30, digits=6):06d}")
+    dump = database_dump()
+    assert "canary-org" in dump
+    assert twofactor.recovery_codes_left(user=user) == 10
+    for code in codes:
+        assert code not in dump and code.replace("-", "") not in dump

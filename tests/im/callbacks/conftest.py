@@ -6,7 +6,7 @@ import time
 import pytest
 
 from apps.features.services import app_feature_enable
-from apps.im import callback_rules
+from apps.im import app_state
 from apps.im.types import OutgoingMessage
 from tests.applications.factories import AppFactory
 from tests.callbacks.factories import CallbackRuleFactory
@@ -26,9 +26,9 @@ def receiver():
 @pytest.fixture(autouse=True)
 def fresh_snapshots(settings):
     settings.CALLBACKS_ALLOW_PRIVATE_TARGETS = True
-    callback_rules.forget_all()
+    app_state.forget_all()
     yield
-    callback_rules.forget_all()
+    app_state.forget_all()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def run_queued(callbacks, monkeypatch):
     """Run the on-commit callbacks with the task executed in this process (what the worker would do)."""
     queued = []
-    monkeypatch.setattr(deliver_postsend, "delay", lambda *args: queued.append(args))
+    monkeypatch.setattr(deliver_postsend, "apply_async", lambda args, **options: queued.append(args))
     for callback in callbacks:
         callback()
     for args in queued:
