@@ -49,7 +49,7 @@ class Alert(models.Model):
     url_kwargs = models.JSONField(default=dict, blank=True)
     url_query = models.CharField(max_length=128, blank=True)
     first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
-    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last detected"), default=timezone.now)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     dismissed_at = models.DateTimeField(_("dismissed at"), null=True, blank=True)

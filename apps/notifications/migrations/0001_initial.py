@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('url_kwargs', models.JSONField(blank=True, default=dict)),
                 ('url_query', models.CharField(blank=True, max_length=128)),
                 ('first_seen', models.DateTimeField(default=django.utils.timezone.now, verbose_name='first seen')),
-                ('last_seen', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last seen')),
+                ('last_seen', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last detected')),
                 ('state', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved'), ('dismissed', 'Dismissed')], default='open', max_length=10, verbose_name='state')),
                 ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved at')),
                 ('dismissed_at', models.DateTimeField(blank=True, null=True, verbose_name='dismissed at')),
