@@ -144,3 +144,31 @@ def test_quotas_warn_at_80_and_100_percent_of_the_free_limits(org):
     with time_machine.travel(at(MARCH_10, 10), tick=False):
         checks.check_quotas()
     assert sorted(a.subject for a in live(Kind.QUOTA)) == ["quota:group_members:100", "quota:im_users:100"]
+
+
+def _queries(call) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        call()
+    return len(ctx.captured_queries)
+
+
+def test_balance_expiry_and_callback_checks_run_the_same_queries_for_2_or_30_orgs():
+    def world(n):
+        for _ in range(n):
+            app = AppFactory()
+            order_bought(dt.date(2026, 3, 1), app=app, organization=app.organization, monthly_fee=Decimal("3100"))
+            LedgerEntryFactory(organization=app.organization, amount=Decimal("100.00"))
+            PushCertificateFactory(app=app, expires_at=at(MARCH_10) + dt.timedelta(days=3))
+            fail(CallbackRuleFactory(app=app, updated_at=at(MARCH_10, 0)), 6, at(MARCH_10, 1))
+
+    counts = []
+    for n in (2, 28):
+        world(n)
+        with time_machine.travel(at(MARCH_10, 12), tick=False):
+            counts.append([_queries(checks.check_balances), _queries(checks.check_push_certificates),
+                           _queries(checks.check_callbacks)])
+    assert counts[0] == counts[1], counts
+    assert Alert.objects.filter(state=State.OPEN).count() == 30 * 3
