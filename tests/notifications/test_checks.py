@@ -79,8 +79,14 @@ def test_push_certificate_expiry_moves_through_30_7_1_days_and_expired(org):
 
 
 def fail(rule, n, when):
+    """``n`` failed deliveries: test events and the IM service's post-send ("chat") deliveries alternate, the
+    post-send ones retried once (two attempt rows, one delivery)."""
     for i in range(n):
-        CallbackDeliveryFactory(rule=rule, ok=False, status_code=500, attempted_at=when + dt.timedelta(minutes=i))
+        attempts = (1, 2) if i % 2 else (1,)
+        for attempt in attempts:
+            CallbackDeliveryFactory(rule=rule, ok=False, status_code=500, event="chat" if i % 2 else "test",
+                                    delivery_id=f"d{rule.pk}-{when.timestamp()}-{i}", attempt=attempt,
+                                    attempted_at=when + dt.timedelta(minutes=i, seconds=attempt))
 
 
 def test_failing_callbacks_warn_then_switch_the_rule_off_until_someone_switches_it_on(settings, org):
