@@ -4,10 +4,10 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 
 from apps.accounts.roles import Action
-from apps.notifications.models import BILLING_KINDS, Alert, EmailPreference, Kind, State
+from apps.notifications.models import BILLING_KINDS, Alert, EmailPreference, Kind, Severity, State
 
 BELL_KEY = "alerts:open:{}:{}"
 GENERATION_KEY = "alerts:generation"
@@ -47,7 +47,8 @@ def open_alerts_for(*, membership, kinds, app=None) -> list[Alert]:
     alerts = alert_list(membership=membership).filter(state=State.OPEN, kind__in=kinds)
     if app is not None:
         alerts = alerts.filter(app=app)
-    return list(alerts.order_by("-severity", "-last_seen")[:5])
+    rank = Case(When(severity=Severity.CRITICAL, then=0), When(severity=Severity.WARNING, then=1), default=2)
+    return list(alerts.order_by(rank, "-last_seen")[:5])
 
 
 def email_choices(*, user) -> dict[str, bool]:

@@ -110,3 +110,11 @@ def test_the_bell_is_cached_but_a_check_run_or_a_dismissal_refreshes_it(org, own
     alert = Alert.objects.get()
     owner_client.post(f"/o/{org.name}/alerts/{alert.pk}/dismiss/")
     assert 'id="alert-count"' not in owner_client.get(url).content.decode()
+
+
+def test_the_account_center_shows_arrears_before_low_balance(org, owner_client):
+    low_balance_alert(org)
+    AlertFactory(app=None, organization=org, kind=Kind.ARREARS, subject="", severity=Severity.CRITICAL,
+                 facts={"balance": "-5.00"}, url_name="billing:account", url_kwargs={})
+    page = owner_client.get(f"/o/{org.name}/billing/").content.decode()
+    assert page.index("is in arrears") < page.index("covers about 6 days")
