@@ -41,7 +41,17 @@ def chrome(request):
         "switcher_org": SimpleLazyObject(switcher_org),
         "navigation": SimpleLazyObject(lambda: build_navigation(request)),
         "org_in_arrears": SimpleLazyObject(lambda: _in_arrears(request)),
+        "open_alert_count": SimpleLazyObject(lambda: _open_alerts(request)),
     }
+
+
+def _open_alerts(request) -> int:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return 0
+    from apps.notifications.selectors import open_alert_count
+
+    return open_alert_count(membership=membership)
 
 
 def _permissions(request) -> dict[str, bool]:

@@ -17,6 +17,7 @@ org_patterns = [
     path("", include("apps.accounts.member_urls")),
     path("", include("apps.audit.urls")),
     path("", include("apps.im.console_urls")),
+    path("", include("apps.notifications.urls")),
 ]
 
 urlpatterns = [

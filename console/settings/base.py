@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "apps.push",
     "apps.callbacks",
     "apps.im",
+    "apps.notifications",
     "orders",
     "billing",
 ]
@@ -265,7 +266,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.bill_due_months",
         "schedule": crontab(minute=10, hour=0),
     },
+    # Alerts (apps.notifications.checks): hourly where a day matters, daily for certificates.
+    "alerts-balances": {"task": "apps.notifications.tasks.check_balances", "schedule": crontab(minute=20)},
+    "alerts-callbacks": {"task": "apps.notifications.tasks.check_callbacks", "schedule": crontab(minute="*/10")},
+    "alerts-quotas": {"task": "apps.notifications.tasks.check_quotas", "schedule": crontab(minute=40)},
+    "alerts-push-certificates": {
+        "task": "apps.notifications.tasks.check_push_certificates",
+        "schedule": crontab(minute=5, hour=8),
+    },
+    "alerts-email": {"task": "apps.notifications.tasks.email_alerts", "schedule": crontab(minute="*/15")},
 }
+
+# Scheme and host the console is reached at, for links in emails (alerts).
+CONSOLE_SITE_URL = env.str("CONSOLE_SITE_URL", default="http://localhost:8000")
+# Alerts: a balance covering fewer days than this of this month's consumption rate is low.
+LOW_BALANCE_DAYS = env.int("LOW_BALANCE_DAYS", default=7)
+# Failed callback deliveries in a row: an alert at the first number; the rule is switched off at the second.
+CALLBACK_FAILURES_ALERT = env.int("CALLBACK_FAILURES_ALERT", default=5)
+CALLBACK_FAILURES_DISABLE = env.int("CALLBACK_FAILURES_DISABLE", default=20)
 
 # "180-300" draws a delay per order in that range; "2" is a fixed delay (tests).
 ORDER_PROVISIONING_SECONDS = env.str("ORDER_PROVISIONING_SECONDS", default="180-300")

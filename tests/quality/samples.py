@@ -20,6 +20,7 @@ from apps.accounts.roles import Action
 from apps.applications.models import DataCenter
 from orders.tokens import checkout_token_issue
 from tests.callbacks.factories import PUBLIC_URL, sample_callback_rule
+from tests.notifications.factories import sample_alert
 from tests.push.factories import push_sample_certificate
 from tests.quality.world import PASSWORD, OrgWorld
 
@@ -328,6 +329,14 @@ SAMPLES: dict[str, Sample] = {
         writes=frozenset({"accounts.Invitation", AUDIT}),
     ),
     "audit:audit_list": Sample(action=Action.VIEW_APPS, query=("app", "page")),
+    "notifications:alert_list": Sample(action=Action.VIEW_APPS, query=("app", "severity", "state", "page")),
+    "notifications:alert_dismiss": Sample(
+        kwargs=lambda o: {"pk": sample_alert(o)}, action=Action.VIEW_APPS, methods=("POST",),
+    ),
+    "notifications:preferences": Sample(
+        action=Action.VIEW_APPS, methods=("GET", "POST"), writes=frozenset({"notifications.EmailPreference"}),
+        data=lambda o: {"low_balance": "on"},
+    ),
     "im_console:settings": Sample(
         kwargs=_app, action={"GET": Action.VIEW_APPS, "POST": Action.CHANGE_APPS}, methods=("GET", "POST"),
         writes=frozenset({"im.ServiceSettings", AUDIT}),
