@@ -70,6 +70,7 @@ def test_order_list_and_app_overview_follow_the_upgrade(journey, upgrading):
     trip.goto("/o/acme/apps/chat/")
     expect(page.locator("#app-in-flight")).to_contain_text("Upgrade to Flagship in progress")
     expect(page.locator("#app-plan-badge")).to_have_text("Pro")
+    expect(page.locator("body")).not_to_contain_text("{#")
     trip.shot("app-overview-upgrading")
 
     other = page.context.new_page()
@@ -81,6 +82,7 @@ def test_order_list_and_app_overview_follow_the_upgrade(journey, upgrading):
     assert order_activate(order=upgrading)
     expect(row).to_contain_text("In service", timeout=8_000)
     expect(page.locator("#app-plan-badge")).to_have_text("Flagship", timeout=8_000)
+    expect(page.locator("#app-plan-name")).to_have_text("Flagship")
     expect(page.locator("#app-in-flight")).to_be_empty()
     expect(page.locator("#app-in-flight")).not_to_have_attribute("hx-trigger", "every 3s")
     other.close()
