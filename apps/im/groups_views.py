@@ -15,6 +15,7 @@ from apps.im.errors import ImError, NotFound
 from apps.im.selectors import im_group_members_console_page, im_groups_console_page
 from apps.im.services import console as ops
 from apps.im.services.groups import group_get, group_member_count
+from apps.im.users_views import search_param
 
 
 def _int_or_none(value: str) -> int | None:
@@ -36,7 +37,7 @@ def _group_url(app, group_id: str) -> str:
 @app_view(Action.CHANGE_APPS)
 @require_http_methods(["GET"])
 def group_list(request, app):
-    query = request.GET.get("q", "")[:128]
+    query = search_param(request, "q", 128)
     rows, next_after = im_groups_console_page(app=app, query=query,
                                               after=_int_or_none(request.GET.get("after", "")))
     return render(request, "im/groups.html", {"app": app, "rows": rows, "query": query,

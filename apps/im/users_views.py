@@ -43,13 +43,19 @@ class TestMessageForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Text"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def search_param(request, name: str, limit: int) -> str:
+    """A text query parameter as typed, cut to ``limit``; NUL characters (which no username, group name or ID
+    holds, and PostgreSQL text refuses) are dropped, so a crafted query finds nothing instead of failing."""
+    return request.GET.get(name, "").replace("\x00", "")[:limit]
+
+
 def _list_url(app) -> str:
     return reverse("im_console:users", kwargs={"org_name": app.organization.name, "app_name": app.name})
 
 
 def _page_context(request, app, **extra) -> dict:
-    prefix = request.GET.get("q", "")[:64]
-    after = request.GET.get("after", "")[:64]
+    prefix = search_param(request, "q", 64)
+    after = search_param(request, "after", 64)
     rows, next_after = im_users_console_page(app=app, prefix=prefix, after=after)
     first_page = not after
     context = {
