@@ -156,3 +156,49 @@ class ImMessage(models.Model):
 
     def __str__(self) -> str:
         return self.msg_id
+
+
+class UsageDay(models.Model):
+    """What one app consumed on one business day (Asia/Shanghai), SPEC §12. Written by the usage roll-up (from
+    the Redis counters) or, on the embedded default without Redis, by the metering calls themselves. Every
+    figure only grows within a day: the roll-up writes ``GREATEST(stored, counted)``, so it is idempotent and
+    concurrent runs cannot lower a number."""
+
+    app = models.ForeignKey("applications.App", on_delete=models.CASCADE, related_name="im_usage_days")
+    day = models.DateField(_("day"))
+    calls_2xx = models.PositiveBigIntegerField(_("successful REST calls"), default=0)
+    calls_4xx = models.PositiveBigIntegerField(_("refused REST calls (4xx except 429)"), default=0)
+    calls_429 = models.PositiveBigIntegerField(_("rate-limited REST calls (429)"), default=0)
+    calls_5xx = models.PositiveBigIntegerField(_("failed REST calls (5xx)"), default=0)
+    messages = models.PositiveBigIntegerField(_("messages sent"), default=0)
+    active_users = models.PositiveIntegerField(_("daily active users"), default=0)
+    peak_calls_per_second = models.PositiveIntegerField(_("peak REST calls in one second"), default=0)
+    registered_users = models.PositiveIntegerField(_("registered users (peak of the day)"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("IM usage day")
+        verbose_name_plural = _("IM usage days")
+        constraints = [models.UniqueConstraint(fields=["app", "day"], name="im_usage_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.app_id} {self.day}"
+
+    @property
+    def calls(self) -> int:
+        return self.calls_2xx + self.calls_4xx + self.calls_429 + self.calls_5xx
+
+
+class ActiveUserDay(models.Model):
+    """On the embedded default (no Redis), the distinct IM users active on a business day: a unique row per
+    user and day, so the daily active count is exact. With Redis a HyperLogLog counts them instead."""
+
+    app = models.ForeignKey("applications.App", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    username = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["app", "day", "username"], name="im_active_user_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.app_id} {self.day} {self.username}"
