@@ -5,7 +5,8 @@ Each REST call collects what it did in a ``Batch`` (``route()`` opens it; the se
 it) and flushes it once, at the end of the call:
 
 * with ``settings.REDIS_URL``: one ``EVALSHA`` (one round trip, no database write): ``HINCRBY`` on the day's
-  hash ``im:use:{day}:{app_id}``, ``PFADD`` on the day's HyperLogLog ``im:dau:{day}:{app_id}``, the peak kept as
+  hash ``im:use:{day}:{app_id}``, ``PFADD`` on the day's HyperLogLog ``im:dau:{day}:{app_id}``, ``SADD`` of the
+  app id to the day's set ``im:use-apps:{day}`` (so the roll-up needs no SCAN), the peak kept as
   the highest count of the app's one-second window (the rate limiter's key; for an unlimited app the script
   counts the call in it). The beat roll-up (``services.usage``) copies those keys into ``UsageDay`` rows. A
   Redis error drops the batch (logged) and leaves Redis alone for a few seconds: a REST call never fails on it.
@@ -35,16 +36,20 @@ logger = logging.getLogger(__name__)
 
 USAGE_KEY_PREFIX = "im:use"
 DAU_KEY_PREFIX = "im:dau"
+APPS_KEY_PREFIX = "im:use-apps"  # per day: the ids of the apps metered that day (the roll-up's index, no SCAN)
 # Keys live this long after their day's last write: the roll-up runs every minute, so a day's final figures are
 # copied many times over before its keys go, even after a long beat outage.
 KEY_TTL_SECONDS = 4 * 24 * 60 * 60
 STATUS_FIELDS = ("c2xx", "c4xx", "c429", "c5xx")
 COUNT_IN_WINDOW = -1  # Batch.second_count: the flush counts this call in the app's one-second window
 
-# KEYS: usage hash, DAU HyperLogLog, the app's one-second window. ARGV: status field ("" for none), messages,
-# the window's count (COUNT_IN_WINDOW: INCR the window here; 0: no peak), key TTL, then usernames to PFADD.
+# KEYS: usage hash, DAU HyperLogLog, the app's one-second window, the day's set of app ids. ARGV: status field
+# ("" for none), messages, the window's count (COUNT_IN_WINDOW: INCR the window here; 0: no peak), key TTL, the
+# app id, then usernames to PFADD.
 FLUSH_SCRIPT = f"""
 local usage, ttl = KEYS[1], tonumber(ARGV[4])
+redis.call('SADD', KEYS[4], ARGV[5])
+redis.call('EXPIRE', KEYS[4], ttl)
 if ARGV[1] ~= '' then redis.call('HINCRBY', usage, ARGV[1], 1) end
 local messages = tonumber(ARGV[2])
 if messages > 0 then redis.call('HINCRBY', usage, 'messages', messages) end
@@ -57,8 +62,8 @@ if second > 0 and second > tonumber(redis.call('HGET', usage, 'peak') or '0') th
   redis.call('HSET', usage, 'peak', second)
 end
 redis.call('EXPIRE', usage, ttl)
-if #ARGV > 4 then
-  redis.call('PFADD', KEYS[2], unpack(ARGV, 5))
+if #ARGV > 5 then
+  redis.call('PFADD', KEYS[2], unpack(ARGV, 6))
   redis.call('EXPIRE', KEYS[2], ttl)
 end
 return 1
@@ -148,6 +153,10 @@ def dau_key(day, app_id: int) -> str:
     return f"{DAU_KEY_PREFIX}:{day.isoformat()}:{app_id}"
 
 
+def apps_key(day) -> str:
+    return f"{APPS_KEY_PREFIX}:{day.isoformat()}"
+
+
 class _Script:
     """The flush script, registered once per client (redis-py sends EVALSHA and loads it on NOSCRIPT)."""
 
@@ -176,11 +185,11 @@ def _flush_redis(url: str, batch: Batch, now: datetime) -> None:
     window_key = f"{RATE_KEY_PREFIX}:{batch.app_id}:{int(wall // WINDOW_SECONDS)}"
     second = batch.second_count
     args = [status_field(batch.status) if batch.status is not None else "", batch.messages,
-            0 if batch.status is None else second, KEY_TTL_SECONDS, *sorted(batch.usernames)]
+            0 if batch.status is None else second, KEY_TTL_SECONDS, batch.app_id, *sorted(batch.usernames)]
     client = redis_counter.client(url)
     try:
-        _script(client)(keys=[usage_key(day, batch.app_id), dau_key(day, batch.app_id), window_key], args=args,
-                        client=client)
+        _script(client)(keys=[usage_key(day, batch.app_id), dau_key(day, batch.app_id), window_key, apps_key(day)],
+                        args=args, client=client)
     except redis.RedisError as exc:
         redis_counter.mark_down(wall, exc, what="Usage metering")
 

@@ -37,7 +37,8 @@ EXPECTED_DAY = {"calls_2xx": 375, "calls_4xx": 125, "calls_429": 0, "calls_5xx":
 
 
 def _clean(client) -> None:
-    for prefix in (metering.USAGE_KEY_PREFIX, metering.DAU_KEY_PREFIX, ratelimit.KEY_PREFIX):
+    for prefix in (metering.USAGE_KEY_PREFIX, metering.DAU_KEY_PREFIX, metering.APPS_KEY_PREFIX,
+                   ratelimit.KEY_PREFIX):
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
 
@@ -129,7 +130,7 @@ def test_a_thousand_calls_land_in_the_right_two_days_through_redis_and_the_rollu
     app = AppFactory()
     _thousand_calls_across_midnight(app, rollup_midway=True)
     assert not ActiveUserDay.objects.exists()  # the request path wrote nothing: Redis counted
-    _redis_counts()  # a run that died after reading: nothing was deleted, the next run copies it all
+    _redis_counts(NEXT_DAY)  # a run that died after reading: nothing was deleted, the next run copies it all
     with time_machine.travel(START + CALLS * STEP, tick=False):
         usage_rollup()
         _assert_two_exact_days(app, registered_on_day=USERS)
@@ -156,8 +157,9 @@ def test_the_rollup_never_lowers_a_figure_and_skips_deleted_apps(redis_url):
     UsageDay.objects.create(app=app, day=DAY, calls_2xx=900, messages=3)
     redis_url.hset(metering.usage_key(DAY, app.pk), mapping={"c2xx": 10, "messages": 7, "peak": 4})
     redis_url.hset(metering.usage_key(DAY, gone.pk), mapping={"c2xx": 1})
+    redis_url.sadd(metering.apps_key(DAY), app.pk, gone.pk)
     gone.delete()
-    usage_rollup()
+    usage_rollup(now=START)
     row = UsageDay.objects.get(app=app, day=DAY)
     assert (row.calls_2xx, row.messages, row.peak_calls_per_second) == (900, 7, 4)
     assert not UsageDay.objects.filter(app_id=gone.pk).exists()

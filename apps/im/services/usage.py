@@ -8,7 +8,6 @@ lower one another's, and a worker that dies between the read and the write loses
 the same keys again."""
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,10 +20,9 @@ from apps.im import metering
 from apps.im.models import ImUser, UsageDay
 from console.timeutil import business_date
 
-logger = logging.getLogger(__name__)
-
 ROWS_PER_STATEMENT = 500
-KEYS_PER_SCAN = 1000
+KEYS_PER_PIPELINE = 1000
+KEY_DAYS = metering.KEY_TTL_SECONDS // 86400 + 1  # days back whose keys may still be alive
 # Columns the roll-up owns, and the Redis hash field each comes from.
 HASH_FIELDS = {"calls_2xx": "c2xx", "calls_4xx": "c4xx", "calls_429": "c429", "calls_5xx": "c5xx",
                "messages": "messages", "peak_calls_per_second": "peak"}
@@ -37,44 +35,33 @@ class RollupResult:
     keys: int  # usage hashes read from Redis
 
 
-def _parse_usage_key(key: str) -> tuple[dt.date, int] | None:
-    try:
-        _im, _use, day, app_id = key.split(":")
-        return dt.date.fromisoformat(day), int(app_id)
-    except ValueError:
-        return None
-
-
-def _redis_counts() -> dict[tuple[int, dt.date], dict[str, int]]:
-    """Every usage hash still in Redis (today and the previous days), with its day's HyperLogLog count."""
+def _redis_counts(today: dt.date) -> dict[tuple[int, dt.date], dict[str, int]]:
+    """The usage hashes of every app metered on the days whose keys may still be in Redis (their day's set of
+    app ids says which), with their day's HyperLogLog count."""
     import redis
 
+    days = [today + dt.timedelta(days=1 - back) for back in range(KEY_DAYS + 1)]  # tomorrow: a clock ahead
     with redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=3) as client:
-        return _read_counts(client)
-
-
-def _read_counts(client) -> dict[tuple[int, dt.date], dict[str, int]]:
-    keys = []
-    for raw in client.scan_iter(match=f"{metering.USAGE_KEY_PREFIX}:*", count=KEYS_PER_SCAN):
-        parsed = _parse_usage_key(raw.decode())
-        if parsed:
-            keys.append(parsed)
-    counts: dict[tuple[int, dt.date], dict[str, int]] = {}
-    for start in range(0, len(keys), KEYS_PER_SCAN):
-        chunk = keys[start:start + KEYS_PER_SCAN]
         pipe = client.pipeline(transaction=False)
-        for day, app_id in chunk:
-            pipe.hgetall(metering.usage_key(day, app_id))
-            pipe.pfcount(metering.dau_key(day, app_id))
-        replies = pipe.execute()
-        for index, (day, app_id) in enumerate(chunk):
-            fields, active = replies[2 * index], replies[2 * index + 1]
-            if not fields:  # expired between the SCAN and the read
-                continue
-            values = {key.decode(): int(value) for key, value in fields.items()}
-            row = {column: values.get(field, 0) for column, field in HASH_FIELDS.items()}
-            row["active_users"] = int(active)
-            counts[(app_id, day)] = row
+        for day in days:
+            pipe.smembers(metering.apps_key(day))
+        keys = [(day, int(app_id)) for day, members in zip(days, pipe.execute(), strict=True) for app_id in members]
+        counts: dict[tuple[int, dt.date], dict[str, int]] = {}
+        for start in range(0, len(keys), KEYS_PER_PIPELINE):
+            chunk = keys[start:start + KEYS_PER_PIPELINE]
+            pipe = client.pipeline(transaction=False)
+            for day, app_id in chunk:
+                pipe.hgetall(metering.usage_key(day, app_id))
+                pipe.pfcount(metering.dau_key(day, app_id))
+            replies = pipe.execute()
+            for index, (day, app_id) in enumerate(chunk):
+                fields, active = replies[2 * index], replies[2 * index + 1]
+                if not fields:  # expired meanwhile
+                    continue
+                values = {key.decode(): int(value) for key, value in fields.items()}
+                row = {column: values.get(field, 0) for column, field in HASH_FIELDS.items()}
+                row["active_users"] = int(active)
+                counts[(app_id, day)] = row
     return counts
 
 
@@ -111,9 +98,10 @@ def usage_rollup(*, now: dt.datetime | None = None) -> RollupResult:
     """Copy the Redis usage counters (when Redis is configured) and today's registered IM users into UsageDay
     rows. Keys of apps deleted since are skipped."""
     now = now or timezone.now()
-    counts = _redis_counts() if getattr(settings, "REDIS_URL", "") else {}
+    today = business_date(now)
+    counts = _redis_counts(today) if getattr(settings, "REDIS_URL", "") else {}
     keys = len(counts)
-    _registered_today(business_date(now), counts)
+    _registered_today(today, counts)
     existing = set(App.objects.filter(pk__in={app_id for app_id, _day in counts}).values_list("pk", flat=True))
     # Sorted: concurrent runs lock the rows they raise in the same order (no deadlock on PostgreSQL).
     rows = sorted(
