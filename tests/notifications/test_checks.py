@@ -168,7 +168,7 @@ def test_todays_peak_rest_calls_per_second_warns_at_80_and_100_percent_of_the_ra
     assert (alert.app, alert.subject, alert.facts["used"], alert.facts["limit"]) == (app, "quota:rest_rate:80", 80,
                                                                                     100)
     assert (alert.url_name, alert.url_query) == ("orders:checkout", "feature=rest_rate")
-    assert "peaked at 80 REST API calls in one second today, 80% of its limit of 100" in alert_message(alert)
+    assert "peaked at 80 REST API calls in one second today (limit 100 calls/s, alert at 80%)" in alert_message(alert)
 
     UsageDay.objects.filter(app=app, day=MARCH_10).update(peak_calls_per_second=130)
     with time_machine.travel(at(MARCH_10, 10), tick=False):
