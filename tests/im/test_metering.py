@@ -234,3 +234,28 @@ def test_the_console_test_message_is_metered_at_once(no_redis, org, owner):
     console_test_message(app=app, actor=owner, sender="alice", chat_type="chat", to="bob", text="hi")
     row = UsageDay.objects.get(app=app)
     assert (row.messages, row.active_users, row.calls) == (1, 1, 0)  # a message, not a REST call
+
+
+@pytest.mark.parametrize(("status", "field"), [(200, "c2xx"), (201, "c2xx"), (400, "c4xx"), (401, "c4xx"),
+                                               (404, "c4xx"), (405, "c4xx"), (413, "c4xx"), (429, "c429"),
+                                               (500, "c5xx"), (503, "c5xx")])
+def test_status_classes(status, field):
+    assert metering.status_field(status) == field
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_calls_on_the_database_count_every_call_and_every_user(no_redis):
+    """Without Redis each call upserts the day's row itself: 40 calls at once by 40 users, each committing on
+    its own, leave 40 calls and 40 active users (the last count sees every user)."""
+    app = AppFactory()
+    moment = START - dt.timedelta(hours=1)
+
+    def call(index):
+        return lambda: metering.flush(metering.Batch(app_id=app.pk, status=200, messages=1,
+                                                     usernames={f"user{index}"}, second_count=index + 1),
+                                      now=moment)
+
+    run_together(*[call(index) for index in range(40)])
+    row = UsageDay.objects.get(app=app, day=DAY)
+    assert (row.calls_2xx, row.messages, row.active_users, row.peak_calls_per_second) == (40, 40, 40, 40)
