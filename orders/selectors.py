@@ -214,6 +214,12 @@ def cheapest_plan_with_feature(*, options: PurchaseOptions, feature_code: str) -
     return None
 
 
+def addon_lifting(*, options: PurchaseOptions, feature_code: str) -> AddOn | None:
+    """When no plan raises a quota (every plan has 100 REST API calls/s), the stackable add-on that does:
+    the checkout's ``?feature=`` link then preselects one unit of it."""
+    return next((addon for addon in options.addons if addon.stackable and addon.feature.code == feature_code), None)
+
+
 def _lines_prefetch() -> Prefetch:
     return Prefetch("lines", queryset=OrderLine.objects.select_related("plan", "addon"))
 

@@ -64,12 +64,16 @@ def checkout(request, app):
         _renew_spent_or_forged_token(form, app)
         estimate_form = CheckoutForm(request.POST, options=options, for_estimate=True)
     else:
-        preselected = None
+        preselected, addon = None, None
         if request.GET.get("feature"):
             preselected = selectors.cheapest_plan_with_feature(options=options, feature_code=request.GET["feature"])
-        initial = {"token": checkout_token_issue(app=app), "plan": preselected.code if preselected else ""}
-        form = CheckoutForm(initial=initial, options=options)
-        estimate_form = CheckoutForm({"plan": initial["plan"]}, options=options, for_estimate=True)
+            if preselected is None:
+                addon = selectors.addon_lifting(options=options, feature_code=request.GET["feature"])
+                if addon and not options.addons_alone_allowed and options.plans:
+                    preselected = options.plans[0]  # Free buys add-ons with a plan: the cheapest one
+        inputs = {"plan": preselected.code if preselected else "", **({f"addon_{addon.code}": 1} if addon else {})}
+        form = CheckoutForm(initial={"token": checkout_token_issue(app=app), **inputs}, options=options)
+        estimate_form = CheckoutForm(inputs, options=options, for_estimate=True)
     return render(request, "orders/checkout.html", {
         "app": app, "options": options, "form": form, "current_quotas": quota_rows(options.current),
         **_fee_box(app=app, options=options, form=estimate_form),

@@ -2,7 +2,8 @@
 
 With ``settings.REDIS_URL`` the window is a Redis counter shared by every worker: one pipelined
 ``INCR`` + ``EXPIRE`` (one round trip). Without Redis (the embedded default) it is an in-process counter under a
-lock, so each process enforces the limit on its own. Nothing is written to the database. If Redis cannot be
+lock, so each process enforces the limit on its own. Nothing is written to the database. The window's count
+is also the usage metering's peak calls/s (apps.im.metering). If Redis cannot be
 reached the in-process limiter decides, so an outage slows nothing down and still limits each worker.
 
 A fixed window admits at most ``limit`` calls in each wall-clock second; across a window boundary a burst may
@@ -83,9 +84,17 @@ class _RedisCounter:
                 self._clients[url] = client
             return client
 
+    def available(self, now: float) -> bool:
+        """False while backing off after an error (the limiter and the usage metering share it)."""
+        return now >= self._down_until
+
+    def mark_down(self, now: float, exc: Exception, *, what: str) -> None:
+        self._down_until = now + REDIS_BACKOFF_SECONDS
+        logger.warning("%s: Redis unavailable (%s); not asked again for %.0f s", what, exc, REDIS_BACKOFF_SECONDS)
+
     def hit(self, url: str, app_id: int, now: float) -> int | None:
         """The window's count after this call, or None when Redis is unavailable."""
-        if now < self._down_until:
+        if not self.available(now):
             return None
         import redis
 
@@ -97,9 +106,7 @@ class _RedisCounter:
             pipe.expire(key, WINDOW_SECONDS + 1)
             count, _expiry_set = pipe.execute()
         except redis.RedisError as exc:
-            self._down_until = now + REDIS_BACKOFF_SECONDS
-            logger.warning("Rate limit: Redis unavailable (%s); in-process limiter for %.0f s", exc,
-                           REDIS_BACKOFF_SECONDS)
+            self.mark_down(now, exc, what="Rate limit (in-process limiter meanwhile)")
             return None
         return int(count)
 
@@ -108,12 +115,16 @@ redis_counter = _RedisCounter()
 
 
 def check_rate(*, app_id: int, limit: int | None, now: float | None = None) -> RateDecision:
-    """Count this call against the app's window. ``limit`` is calls per second (None: unlimited; 0: none)."""
-    if limit is None:
-        return RateDecision(allowed=True, retry_after=0)
+    """Count this call against the app's window. ``limit`` is calls per second (None: unlimited; 0: none).
+
+    An unlimited app's calls are counted too, for the usage metering's peak calls/s: in process here without
+    Redis; with Redis the metering flush at the end of the call counts them (``count`` 0 here), which saves a
+    round trip."""
     now = time.time() if now is None else now
-    count = None
     url = getattr(settings, "REDIS_URL", "")
+    if limit is None:
+        return RateDecision(allowed=True, retry_after=0, count=0 if url else local_limiter.hit(app_id, now))
+    count = None
     if url:
         count = redis_counter.hit(url, app_id, now)
     if count is None:

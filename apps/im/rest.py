@@ -1,6 +1,7 @@
 """The one place every REST call goes through (SPEC §11): JSON envelope, app lookup, IP whitelist, rate limit,
-token check, JSON body. Views decorated with ``rest_endpoint`` are called as ``view(call, ...)`` and return a
-dict (the success body) or raise ImError. No session, no CSRF, no cookie: these are machine-to-machine calls."""
+token check, JSON body, usage metering (SPEC §12). Views decorated with ``rest_endpoint`` are called as
+``view(call, ...)`` and return a dict (the success body) or raise ImError. No session, no CSRF, no cookie: these
+are machine-to-machine calls."""
 
 import json
 import logging
@@ -12,7 +13,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.applications.models import App
-from apps.im import gate
+from apps.im import gate, metering
 from apps.im.appcache import cached_app
 from apps.im.errors import (
     AppNotFound,
@@ -90,11 +91,9 @@ def _check_whitelist(request, app) -> None:
         raise ForbiddenOp("the IP address is not in the app's REST whitelist")
 
 
-def _check_rate(app) -> None:
-    limit = gate.quota(app=app, code="rest_rate")
-    if limit is None:
-        return
-    decision = check_rate(app_id=app.pk, limit=limit)
+def _check_rate(app, batch: metering.Batch) -> None:
+    decision = check_rate(app_id=app.pk, limit=gate.quota(app=app, code="rest_rate"))
+    batch.second_count = decision.count or metering.COUNT_IN_WINDOW
     if not decision.allowed:
         raise ReachLimit("This request has reached api limit",
                          headers={"Retry-After": str(max(1, decision.retry_after))})
@@ -117,17 +116,17 @@ def route(path: str, **methods):
     """A URL's view: ``methods`` maps an HTTP method to (view, who may call). An unlisted method answers 405 in
     the envelope; anything a view did not foresee answers 500 in the envelope (and is logged)."""
 
-    @csrf_exempt
-    def dispatch(request, org_name: str, app_name: str, **kwargs):
+    def answer(request, batch: metering.Batch, org_name: str, app_name: str, **kwargs):
         started = time.monotonic()
         try:
             app = _app(org_name, app_name)
+            batch.app_id = app.pk
             if request.method not in methods:
                 raise ImError("Method Not Allowed", status=405, error="method_not_allowed",
                               exception="MethodNotAllowedException")
             view, who = methods[request.method]
             _check_whitelist(request, app)
-            _check_rate(app)
+            _check_rate(app, batch)
             call = Call(request=request, app=app, started=started, path=path)
             call.data = _json_body(request)
             authorization = request.headers.get("Authorization", "")
@@ -145,6 +144,19 @@ def route(path: str, **methods):
                         exception="InternalServerErrorException"),
                 started=started,
             )
+
+    @csrf_exempt
+    def dispatch(request, org_name: str, app_name: str, **kwargs):
+        # The call's usage (status class, messages, active users) is written once, after the answer is built:
+        # one Redis round trip (apps.im.metering). A call to an unknown app is not metered: no app to bill.
+        batch, token = metering.open_batch()
+        try:
+            response = answer(request, batch, org_name, app_name, **kwargs)
+        finally:
+            metering.close_batch(token)
+        batch.status = response.status_code
+        metering.flush(batch)
+        return response
 
     dispatch.rest_methods = tuple(methods)  # the REST walker (tests/quality) calls each of them
     return dispatch

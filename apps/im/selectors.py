@@ -83,3 +83,12 @@ def im_group_members_console_page(*, group, after: int | None = None, size: int 
     more = len(page) > size
     page = page[:size]
     return page, (page[-1].pk if more else None)
+
+
+def usage_peaks_on(*, day) -> dict[int, int]:
+    """{app id: peak REST calls in one second} of every app that made a REST call on the business day ``day``
+    (the usage roll-up's UsageDay rows; one query)."""
+    from apps.im.models import UsageDay
+
+    return dict(UsageDay.objects.filter(day=day, peak_calls_per_second__gt=0)
+                .values_list("app_id", "peak_calls_per_second"))

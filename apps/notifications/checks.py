@@ -15,6 +15,7 @@ from apps.applications.models import App
 from apps.audit.services import audit_app
 from apps.callbacks.models import CallbackDelivery, CallbackRule
 from apps.im.models import ImGroupMember, ImUser
+from apps.im.selectors import usage_peaks_on
 from apps.notifications.models import Alert, Kind, Severity
 from apps.notifications.services import Found, Recorded, record_check
 from apps.push.models import PushCertificate
@@ -25,7 +26,7 @@ from orders.charges import order_charged_lines_sql
 from orders.entitlements import app_entitlements
 
 EXPIRY_STAGES = ((1, Severity.CRITICAL), (7, Severity.WARNING), (30, Severity.INFO))  # days left, severity
-QUOTA_CODES = ("im_users", "group_members")
+QUOTA_CODES = ("im_users", "group_members", "rest_rate")
 QUOTA_STAGES = (100, 80)  # percent of the limit
 
 
@@ -147,9 +148,10 @@ def check_callbacks(*, now: dt.datetime | None = None) -> Recorded:
 
 
 def check_quotas(*, now: dt.datetime | None = None) -> Recorded:
-    """Registered IM users and members of the largest group at 80% and 100% of the app's limits -> warning
-    linking to the checkout with the feature that lifts the limit preselected. Two grouped counts over all
-    apps, then the entitlement gate once per app that has IM users."""
+    """Registered IM users, members of the largest group and today's peak REST calls in one second (the usage
+    roll-up's UsageDay row) at 80% and 100% of the app's limits -> warning linking to the checkout with the
+    feature that lifts the limit preselected. Three grouped reads over all apps, then the entitlement gate once
+    per app that has IM users or made REST calls today."""
     now = now or timezone.now()
     users = dict(ImUser.objects.values("app_id").order_by().annotate(n=Count("pk")).values_list("app_id", "n"))
     per_group = (ImGroupMember.objects.values("group_id", "group__app_id").order_by()
@@ -157,10 +159,12 @@ def check_quotas(*, now: dt.datetime | None = None) -> Recorded:
     largest: dict[int, int] = {}
     for app_id, n in per_group:
         largest[app_id] = max(n, largest.get(app_id, 0))
+    peaks = usage_peaks_on(day=business_date(now))
     found = []
-    for app in App.objects.filter(pk__in=users.keys()).only("pk", "name", "organization_id"):
+    for app in App.objects.filter(pk__in=users.keys() | peaks.keys()).only("pk", "name", "organization_id"):
         ent = app_entitlements(app=app)
-        for code, used in (("im_users", users.get(app.pk, 0)), ("group_members", largest.get(app.pk, 0))):
+        for code, used in (("im_users", users.get(app.pk, 0)), ("group_members", largest.get(app.pk, 0)),
+                           ("rest_rate", peaks.get(app.pk, 0))):
             limit = ent.quota(code).value
             if not limit:
                 continue

@@ -40,6 +40,11 @@ def alert_message(alert: Alert) -> str:
         return _("Callback rule %(rule)s of app %(app)s was switched off after %(failures)s failed deliveries in a "
                  "row. Fix its URL, then open the rule, tick Enabled and save to switch it back on.") % {
             "rule": f["rule"], "app": f["app"], "failures": f["failures"]}
+    if alert.kind == Kind.QUOTA and f["code"] == "rest_rate":
+        return _("App %(app)s peaked at %(used)s REST API calls in one second today (limit %(limit)s calls/s, "
+                 "alert at %(percent)s%%); calls beyond the limit are refused (429). Buy units of the REST API "
+                 "rate add-on to lift the limit.") % {
+            "app": f["app"], "used": f["used"], "limit": f["limit"], "percent": f["percent"]}
     if alert.kind == Kind.QUOTA:
         return _("App %(app)s has %(used)s %(what)s of its limit of %(limit)s (%(percent)s%%). Upgrade or add an "
                  "add-on to lift the limit.") % {"app": f["app"], "used": f["used"], "what": _quota_name(f["code"]),

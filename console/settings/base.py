@@ -256,12 +256,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.activate_due_orders",
         "schedule": ORDER_ACTIVATION_INTERVAL_SECONDS,
     },
-    # Every day at 00:10 business time; from the 5th on it bills each (org, month) not yet billed.
     # IM messages older than their app's message-storage days (SPEC §11).
     "purge-expired-im-messages": {
         "task": "apps.im.tasks.purge_expired_messages",
         "schedule": crontab(minute=30, hour=3),
     },
+    # IM usage (SPEC §12): the Redis counters and today's registered IM users into UsageDay rows. A run still
+    # queued when the next is due is dropped (expires): each run copies everything anyway.
+    "rollup-im-usage": {
+        "task": "apps.im.tasks.rollup_usage",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Every day at 00:10 business time; from the 5th on it bills each (org, month) not yet billed.
     "bill-due-months": {
         "task": "billing.tasks.bill_due_months",
         "schedule": crontab(minute=10, hour=0),

@@ -152,6 +152,34 @@ def test_quotas_warn_at_80_and_100_percent_of_the_free_limits(org):
     assert sorted(a.subject for a in live(Kind.QUOTA)) == ["quota:group_members:100", "quota:im_users:100"]
 
 
+def test_todays_peak_rest_calls_per_second_warns_at_80_and_100_percent_of_the_rate(org):
+    from apps.im.models import UsageDay
+    from apps.notifications.kinds import alert_message
+
+    app = AppFactory(organization=org)  # Free: 100 calls/s
+    calm = AppFactory(organization=org)
+    UsageDay.objects.create(app=app, day=MARCH_10, peak_calls_per_second=80, calls_2xx=5000)
+    UsageDay.objects.create(app=app, day=MARCH_10 - dt.timedelta(days=1), peak_calls_per_second=150)
+    UsageDay.objects.create(app=calm, day=MARCH_10, peak_calls_per_second=79)
+
+    with time_machine.travel(at(MARCH_10, 9), tick=False):
+        checks.check_quotas()
+    (alert,) = live(Kind.QUOTA)
+    assert (alert.app, alert.subject, alert.facts["used"], alert.facts["limit"]) == (app, "quota:rest_rate:80", 80,
+                                                                                    100)
+    assert (alert.url_name, alert.url_query) == ("orders:checkout", "feature=rest_rate")
+    assert "peaked at 80 REST API calls in one second today (limit 100 calls/s, alert at 80%)" in alert_message(alert)
+
+    UsageDay.objects.filter(app=app, day=MARCH_10).update(peak_calls_per_second=130)
+    with time_machine.travel(at(MARCH_10, 10), tick=False):
+        checks.check_quotas()
+    assert [a.subject for a in live(Kind.QUOTA)] == ["quota:rest_rate:100"]
+
+    with time_machine.travel(at(MARCH_10 + dt.timedelta(days=1), 1), tick=False):  # a new day, no peak yet
+        checks.check_quotas()
+    assert live(Kind.QUOTA) == []
+
+
 def _queries(call) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

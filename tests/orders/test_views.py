@@ -88,6 +88,20 @@ def test_feature_link_preselects_the_cheapest_plan_that_includes_it(owner_client
 
 
 @pytest.mark.django_db
+def test_feature_link_for_the_rest_rate_preselects_one_unit_of_its_add_on(owner_client, app):
+    """Every plan has 100 calls/s: the REST calls/s alert's link preselects the add-on (with Pro on Free,
+    which cannot buy add-ons alone), and the fee box prices that."""
+    html = owner_client.get(checkout_url(app) + "?feature=rest_rate").content.decode()
+    assert re.search(r'name="plan" value="pro"[^>]*checked', html)
+    assert re.search(r'name="addon_rest_rate" value="1"', html)
+    app_on_plan(app, "pro")
+    html = owner_client.get(checkout_url(app) + "?feature=rest_rate").content.decode()
+    assert re.search(r'name="plan" value=""[^>]*checked', html)
+    assert re.search(r'name="addon_rest_rate" value="1"', html)
+    assert "addon_rest_rate=1" in html  # the fee box's priced inputs
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.DEVELOPER, Role.FINANCE])
 def test_checkout_is_forbidden_to_roles_that_may_not_buy(member_client, app, role):
     client = member_client(role)

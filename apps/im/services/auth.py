@@ -4,6 +4,7 @@ import hmac
 import time
 from dataclasses import dataclass
 
+from apps.im import metering
 from apps.im.errors import BadAccessToken, IllegalArgument, InvalidGrant, Unauthorized
 from apps.im.models import ImUser
 from apps.im.passwords import password_matches
@@ -73,6 +74,7 @@ def token_for_user(*, app, username, password, ttl=None) -> IssuedToken:
         raise Unauthorized(f"user {user.username} is banned")
     seconds = _ttl(app, ttl)
     token = _issue(app, kind=USER, subject=str(user.uuid), ttl=seconds)
+    metering.user_active(app_id=app.pk, username=user.username)  # a daily active user (SPEC §12)
     return IssuedToken(access_token=token, expires_in=seconds, user=user)
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.features.selectors import recall_settings_for
-from apps.im import gate
+from apps.im import gate, metering
 from apps.im.errors import ForbiddenOp, IllegalArgument, NotFound, TooLarge
 from apps.im.models import ImGroup, ImMessage
 from apps.im.postsend import schedule_postsend
@@ -123,6 +123,9 @@ def message_send(*, app, chat_type: str, data) -> dict[str, str]:
                 body=delivered, ext=ext, timestamp_ms=timestamp_ms,
                 group_id=row.to if chat_type == GROUPCHAT else None,
             ))
+    # Usage: one message per receiver (each has its own id, as Easemob counts them); the sender is active unless
+    # the call named none (Easemob's default sender "admin" is the app itself, not a user).
+    metering.messages_sent(app_id=app.pk, count=len(rows), sender=sender if "from" in data else "")
     return {row.to: row.msg_id for row in rows}
 
 
