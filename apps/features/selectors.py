@@ -9,7 +9,6 @@ from apps.plans.models import Feature, Plan
 from apps.plans.selectors import catalog_addons, catalog_features, catalog_plans
 from orders.entitlements import app_entitlements
 
-
 # Functions app -> {quota code: current use}, registered by the apps that hold the counted data (apps.im at
 # ready time): the overview shows the use next to the limit without importing them.
 _quota_usage_sources: list[Callable[..., dict[str, int]]] = []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.formats import number_format
 
 WIDTH, HEIGHT = 720, 230
-LEFT, RIGHT, TOP, BOTTOM = 64, 10, 12, 30
+LEFT, RIGHT, TOP, BOTTOM = 64, 60, 12, 30  # the y labels are on both sides: a phone scrolls to the right end
 TICKS = 4
 
 

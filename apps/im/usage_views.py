@@ -119,7 +119,7 @@ def app_usage_csv(request, app):
 def org_usage(request, org_name: str):
     rows = usage.org_usage_days(organization=request.organization)
     totals = usage.total(rows)
-    page = Paginator(usage.org_usage_by_app(organization=request.organization), APPS_PER_PAGE).get_page(
+    page = Paginator(usage.org_apps_for_usage(organization=request.organization), APPS_PER_PAGE).get_page(
         request.GET.get("page"))
     return render(request, "im/org_usage.html", {
         "rows": rows,
@@ -128,5 +128,6 @@ def org_usage(request, org_name: str):
         "charts": _charts(rows, totals, prefix="org",
                           dau_title=_("Daily active users (DAU), summed over the apps")),
         "page": page,
+        "by_app": usage.org_usage_by_app(apps=list(page)),
         "first_day": rows[0].day,
     })

@@ -133,8 +133,9 @@ def test_org_usage_sums_the_apps_per_day_and_lists_each_app(owner_client, org, o
     assert len(rows) == 30
     assert (rows[-1].calls, rows[-1].calls_429, rows[-1].messages, rows[-1].active_users) == (157, 5, 11, 6)
     assert rows[-2].calls == 300
-    assert [(x.name, x.calls, x.calls_429, x.messages, x.peak_active_users) for x in page.context["page"]] == [
-        ("beta", 352, 0, 1, 9), ("alpha", 105, 5, 10, 4), ("idle", 0, 0, 0, 0)]
+    assert [(x.app.name, x.totals.calls, x.totals.calls_429, x.totals.messages, x.totals.active_users)
+            for x in page.context["by_app"]] == [
+        ("alpha", 105, 5, 10, 4), ("beta", 352, 0, 1, 9), ("idle", 0, 0, 0, 0)]
     assert b"777,777" not in page.content
     assert url("usage", a).encode() in page.content
 
