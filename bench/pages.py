@@ -6,8 +6,9 @@
 What it does, in one command:
   1. drops and creates the PostgreSQL database console_bench_pages (BENCH_PAGES_DATABASE_URL to change it),
      migrates, builds one org with 1,000 apps, 5,000 orders, 24 bills of which the newest has 5,000 lines,
-     1,000 sensitive words, members and audit entries (tests/quality/scale.py), and runs ANALYZE (autovacuum is
-     off on this machine);
+     1,000 sensitive words, members and audit entries, 100,000 IM users with 1,000 groups and 10,000 messages
+     on the main app and 30 usage days per app (tests/quality/scale.py), and runs ANALYZE (autovacuum is off
+     on this machine);
   2. starts gunicorn (2 sync workers) with bench.pages_site.settings: the console's own settings and URLs plus a
      trivial view mounted only there; Redis (BENCH_REDIS_URL, db 4 by default) is the cache and session store;
   3. signs in through the login form and checks every page answers 200 with that session;
@@ -17,9 +18,9 @@ What it does, in one command:
      (≥ 0.05× trivial, ≥ 5× admin, p99 ≤ 150 ms; the aim beyond: 0.12× and p99 ≤ 100 ms), and writes
      bench/results/pages.txt.
 
-Pages added later (the IM users and usage pages) go in tests/quality/scale.py's MAIN_PAGES (the query-count
-test then covers them too) or, for a target outside the console's org pages, in EXTRA_TARGETS below; a bench/rest
-for the IM REST service reports with the same targets.
+Pages go in tests/quality/scale.py's MAIN_PAGES (the query-count test then covers them too; the IM users,
+IM groups and usage pages are there) or, for a target outside the console's org pages, in EXTRA_TARGETS below;
+bench/rest for the IM REST service reports with the same targets.
 """
 
 import argparse
@@ -41,6 +42,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
 PORT = int(os.environ.get("BENCH_PAGES_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "bench-password-123"
+IM_USERS = 100_000  # the IM users, groups and usage pages are measured at this size (issue 16)
 SETTINGS = "bench.pages_site.settings"
 
 # (label, path) of further targets; the console's org pages come from MAIN_PAGES.
@@ -82,13 +84,15 @@ def build() -> dict:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     scale = build_scale_org(name="bench", rows=1000, apps=1000, orders=5000, bills=24, bill_lines=5000,
-                            words=1000, members=50, password=PASSWORD)
+                            words=1000, members=50, im_users=IM_USERS, im_groups=1000, messages=10_000,
+                            password=PASSWORD)
     User.objects.filter(pk=scale.owner.pk).update(is_staff=True, is_superuser=True)  # one session for the admin
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     cache.clear()  # the bench's Redis db: no session or cached value of an earlier run
     print(f"data built in {time.perf_counter() - started:.1f} s: 1,000 apps, 5,000 orders, 24 bills "
-          f"(newest {scale.bill.month:%Y-%m}, 5,000 lines), 1,000 words, 50 members; ANALYZE done")
+          f"(newest {scale.bill.month:%Y-%m}, 5,000 lines), 1,000 words, 50 members, {IM_USERS:,} IM users, "
+          f"1,000 groups, 10,000 messages, 30 usage days per app; ANALYZE done")
     return {
         "email": scale.owner.email,
         "pages": [(page.label, page_url(page, scale)) for page in MAIN_PAGES],
@@ -205,7 +209,8 @@ def main():
         f"bench/pages.py on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: gunicorn {args.workers} sync workers, "
         f"PostgreSQL, Redis cache and sessions; wrk -t{args.threads} -c{args.connections} -d{args.duration}s; "
         f"median of {args.rounds} round(s); load average before the report {load[0]:.1f} on {os.cpu_count()} cores",
-        "data: 1 org, 1,000 apps, 5,000 orders, 24 bills (newest with 5,000 lines), 1,000 words, 50 members",
+        "data: 1 org, 1,000 apps, 5,000 orders, 24 bills (newest with 5,000 lines), 1,000 words, 50 members; "
+        f"main app: {IM_USERS:,} IM users, 1,000 groups of 10, 10,000 messages; 30 usage days per app",
         f"targets: >= {TARGET_X_TRIVIAL}x trivial, >= {TARGET_X_ADMIN}x admin apps changelist, p99 <= {TARGET_P99:.0f}"
         f" ms (aim {AIM_X_TRIVIAL}x, p99 <= {AIM_P99:.0f} ms)",
         "",

@@ -29,6 +29,7 @@ SECTIONS: list[tuple[str, list[NavEntry]]] = [
             NavEntry(_("Feature overview"), "features:overview", Action.VIEW_APPS, "app"),
             NavEntry(_("IM users"), "im_console:users", Action.CHANGE_APPS, "app"),
             NavEntry(_("IM groups"), "im_console:groups", Action.CHANGE_APPS, "app"),
+            NavEntry(_("Usage"), "im_console:usage", Action.CHANGE_APPS, "app"),
             NavEntry(_("Upgrade"), "orders:checkout", Action.PURCHASE, "app"),
             NavEntry(_("Message recall"), "features:settings_recall", Action.VIEW_APPS, "app"),
             NavEntry(_("Push certificates"), "features:settings_push", Action.VIEW_APPS, "app"),
@@ -48,6 +49,7 @@ SECTIONS: list[tuple[str, list[NavEntry]]] = [
     (
         _("Organization"),
         [
+            NavEntry(_("Usage of all apps"), "im_console:org_usage", Action.VIEW_APPS, "org"),
             NavEntry(_("Members"), "members:member_list", Action.MANAGE_MEMBERS, "org"),
             NavEntry(_("Audit log"), "audit:audit_list", Action.VIEW_APPS, "org"),
         ],

@@ -13,6 +13,7 @@ from apps.applications import selectors, services
 from apps.applications.access import app_view
 from apps.applications.exceptions import AppError, AppLimitReached, AppNameTaken
 from apps.applications.forms import AppCreateForm, AppEditForm, SecretRotateForm
+from apps.im.usage_selectors import app_usage_today
 from apps.plans.models import CatalogSettings
 from console import crypto
 from console.errors import show_domain_error
@@ -84,6 +85,7 @@ def _overview(request, app, *, rotate_form=None, revealed_secret=None, status=20
             "app": app,
             "plan": entitlements.plan,
             "entitlements": entitlements,
+            "usage_today": app_usage_today(app=app),
             "masked_secret": crypto.mask(app.client_secret),
             "revealed_secret": revealed_secret,
             "reauth_fresh": reauth_is_fresh(request),

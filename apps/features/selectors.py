@@ -1,5 +1,6 @@
 """Reads of an app's features: the feature overview (SPEC §9) and the settings pages."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from apps.features.models import AppFeature, RecallSettings
@@ -7,6 +8,22 @@ from apps.plans.entitlements import Entitlements, Quota, entitlements_for, plan_
 from apps.plans.models import Feature, Plan
 from apps.plans.selectors import catalog_addons, catalog_features, catalog_plans
 from orders.entitlements import app_entitlements
+
+# Functions app -> {quota code: current use}, registered by the apps that hold the counted data (apps.im at
+# ready time): the overview shows the use next to the limit without importing them.
+_quota_usage_sources: list[Callable[..., dict[str, int]]] = []
+
+
+def quota_usage_register(source: Callable[..., dict[str, int]]) -> None:
+    if source not in _quota_usage_sources:
+        _quota_usage_sources.append(source)
+
+
+def quota_usage(*, app) -> dict[str, int]:
+    used: dict[str, int] = {}
+    for source in _quota_usage_sources:
+        used.update(source(app=app))
+    return used
 
 
 class State:
@@ -29,6 +46,19 @@ class FeatureRow:
     plan_value: int | None = None  # quota: the plan's own value
     upgrade_available: bool = False  # a higher plan on sale gives this feature or more of it
     addons_available: bool = False  # an add-on on sale raises this quota above its current value
+    used: int | None = None  # quota: what the app uses of it now (None: no registered source counts it)
+
+    @property
+    def used_metered(self) -> bool:
+        """A meter is drawn for a counted use of a limited quota."""
+        return self.used is not None and not Quota(self.value).unlimited
+
+    @property
+    def used_percent(self) -> int:
+        """For the usage meter of a limited quota (0 when unlimited or not counted)."""
+        if self.used is None or Quota(self.value).unlimited:
+            return 0
+        return min(100, round(self.used * 100 / self.value)) if self.value else 100
 
     @property
     def settings_url_name(self) -> str:
@@ -54,6 +84,7 @@ def feature_overview(*, app) -> FeatureOverview:
     for addon in catalog_addons():
         addons_by_feature.setdefault(addon.feature.code, []).append(addon)
 
+    used = quota_usage(app=app)
     switches, quotas = [], []
     for feature in features:
         code = feature.code
@@ -80,6 +111,7 @@ def feature_overview(*, app) -> FeatureOverview:
                     state=State.QUOTA,
                     value=quota.value,
                     plan_value=_plan_value(ent.plan, code).value,
+                    used=used.get(code),
                     upgrade_available=any(other.quota(code).exceeds(quota) for other in higher),
                     addons_available=any(
                         (addon.stackable and not quota.unlimited)

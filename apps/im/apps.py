@@ -11,3 +11,9 @@ class ImConfig(AppConfig):
     demo_seed = "apps.im.demo.seed"
     demo_step = 60
     demo_notes = "apps.im.demo.notes"
+
+    def ready(self):
+        from apps.features.selectors import quota_usage_register
+        from apps.im.usage_selectors import quota_usage_for_overview
+
+        quota_usage_register(quota_usage_for_overview)

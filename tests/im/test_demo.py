@@ -21,3 +21,22 @@ def test_seed_demo_prepares_chat_prod_for_the_rest_walkthrough_and_prints_its_cr
     assert not ip_allowed(app=app, address="192.0.2.1")[0]
     assert app.ip_whitelist_entries.filter(network="127.0.0.1").count() == 1
     assert SensitiveWordSettings.objects.get(app=app).action == "replace"
+
+
+def test_seed_demo_gives_chat_prod_im_users_groups_messages_and_30_days_of_usage():
+    from apps.im.models import ImGroup, ImMessage, ImUser, UsageDay
+    from apps.im.usage_selectors import app_usage_days
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    app = App.objects.get(name="chat-prod")
+    assert ImUser.objects.filter(app=app).count() == 40
+    assert ImGroup.objects.filter(app=app).count() == 5
+    assert ImMessage.objects.filter(app=app).count() == 120
+    assert UsageDay.objects.filter(app=app).count() == 30
+    days = app_usage_days(app=app)
+    assert all(day.calls > 0 and day.active_users > 0 for day in days)
+    assert sum(day.calls_429 for day in days) > 0
+    weekdays = [d.calls_2xx for d in days[:-1] if d.day.weekday() < 5]
+    weekends = [d.calls_2xx for d in days[:-1] if d.day.weekday() >= 5]
+    assert sum(weekends) / len(weekends) < sum(weekdays) / len(weekdays)

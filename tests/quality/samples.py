@@ -343,6 +343,9 @@ SAMPLES: dict[str, Sample] = {
         data=lambda o: {"token_ttl_value": "30", "token_ttl_unit": "days", "registration_mode": "open"},
     ),
     "im_console:users": Sample(kwargs=_app, action=Action.CHANGE_APPS, query=("q", "after")),
+    "im_console:usage": Sample(kwargs=_app, action=Action.CHANGE_APPS),
+    "im_console:usage_csv": Sample(kwargs=_app, action=Action.CHANGE_APPS),
+    "im_console:org_usage": Sample(action=Action.VIEW_APPS, query=("page",)),
     "im_console:user_create": Sample(
         kwargs=_app, action=Action.CHANGE_APPS, methods=("POST",),
         writes=frozenset({"im.ImUser", "im.UserCounter", AUDIT}),

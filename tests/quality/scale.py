@@ -48,15 +48,21 @@ def _months_back(start: dt.date, count: int) -> list[dt.date]:
 
 def build_scale_org(*, name: str = "scale", rows: int = 1, apps: int | None = None, orders: int | None = None,
                     bills: int | None = None, bill_lines: int | None = None, words: int | None = None,
-                    members: int | None = None, password: str = "bench-password-123") -> ScaleOrg:
+                    members: int | None = None, im_users: int | None = None, im_groups: int | None = None,
+                    messages: int | None = None, password: str = "bench-password-123") -> ScaleOrg:
     """One org whose owner sees ``rows`` of each kind (or the count given per kind). Orders belong to the apps
-    round-robin: the main app's plan order is in service, every other order is completed."""
+    round-robin: the main app's plan order is in service, every other order is completed. The main app has
+    ``im_users`` IM users, ``im_groups`` groups and ``messages`` stored messages; every app has 30 days of
+    usage rows."""
     apps = rows if apps is None else apps
     orders = rows if orders is None else orders
     bills = rows if bills is None else bills
     bill_lines = rows if bill_lines is None else bill_lines
     words = rows if words is None else words
     members = rows if members is None else members
+    im_users = rows if im_users is None else im_users
+    im_groups = rows if im_groups is None else im_groups
+    messages = rows if messages is None else messages
     catalog = CatalogSettings.load()
     if catalog.app_limit < apps:
         catalog.app_limit = apps
@@ -138,7 +144,50 @@ def build_scale_org(*, name: str = "scale", rows: int = 1, apps: int | None = No
                    created_at=now - dt.timedelta(minutes=i))
         for i in range(rows)
     )
+    build_im_data(app=main, users=im_users, groups=im_groups, messages=messages, now=now)
+    build_usage_days(apps=app_rows, today=today)
     return ScaleOrg(org=org, owner=owner, app=main, bill=newest)
+
+
+IM_PASSWORD_HASH = "im_pbkdf2_sha256$20000$scale$not-a-usable-hash="  # the pages never check it
+MEMBERS_PER_GROUP = 10
+
+
+def build_im_data(*, app: App, users: int, groups: int, messages: int, now: dt.datetime) -> None:
+    """IM users (``user000001``…), groups owned round-robin with ``MEMBERS_PER_GROUP`` members each and stored
+    messages, in bulk: 100,000 users take seconds, not the REST service's hashing per user."""
+    from apps.im.models import ImGroup, ImGroupMember, ImMessage, ImUser, UserCounter
+
+    UserCounter.objects.get_or_create(app=app)
+    people = ImUser.objects.bulk_create(
+        (ImUser(app=app, username=f"user{i:06d}", password=IM_PASSWORD_HASH, nickname=f"User {i}", created=now,
+                modified=now) for i in range(users)), batch_size=5000)
+    if not people:
+        return
+    group_rows = ImGroup.objects.bulk_create(
+        (ImGroup(app=app, group_id=f"{app.pk % 10_000:04d}{i:011d}", name=f"group {i}", maxusers=200,
+                 owner=people[i % len(people)], created=now) for i in range(groups)), batch_size=5000)
+    ImGroupMember.objects.bulk_create(
+        (ImGroupMember(group=group, user=people[(index + k) % len(people)],
+                       role=ImGroupMember.Role.OWNER if k == 0 else ImGroupMember.Role.MEMBER)
+         for index, group in enumerate(group_rows) for k in range(min(MEMBERS_PER_GROUP, len(people)))),
+        batch_size=5000)
+    ImMessage.objects.bulk_create(
+        (ImMessage(app=app, msg_id=f"{app.pk}{i:012d}", from_user=people[i % len(people)].username,
+                   to=people[(i + 1) % len(people)].username, chat_type=ImMessage.ChatType.CHAT, msg_type="txt",
+                   body={"msg": f"hello {i}"}, sent_at=now - dt.timedelta(minutes=i)) for i in range(messages)),
+        batch_size=5000)
+
+
+def build_usage_days(*, apps: list[App], today: dt.date, days: int = 30) -> None:
+    """30 business days of usage for every app, as the metering's roll-up leaves them."""
+    from apps.im.models import UsageDay
+
+    UsageDay.objects.bulk_create(
+        (UsageDay(app=app, day=today - dt.timedelta(days=d), calls_2xx=1000 + d, calls_4xx=d, calls_429=d % 3,
+                  calls_5xx=int(d % 7 == 0), messages=500 + d, active_users=50 + d, peak_calls_per_second=20 + d % 5,
+                  registered_users=100)
+         for app in apps for d in range(days)), batch_size=5000)
 
 
 @dataclass(frozen=True)
@@ -148,8 +197,7 @@ class Page:
     scope: str  # "org", "app" (org + app name) or "bill" (org + year + month)
 
 
-# Every main page of the console. Later pages (IM users, usage) add their row here; bench/pages.py and the
-# query-count test pick them up.
+# Every main page of the console; bench/pages.py and the query-count test pick them up.
 MAIN_PAGES: list[Page] = [
     Page("app list", "applications:app_list", "org"),
     Page("app overview", "applications:app_detail", "app"),
@@ -166,6 +214,10 @@ MAIN_PAGES: list[Page] = [
     Page("account center", "billing:account", "org"),
     Page("audit log", "audit:audit_list", "org"),
     Page("members", "members:member_list", "org"),
+    Page("IM users", "im_console:users", "app"),
+    Page("IM groups", "im_console:groups", "app"),
+    Page("usage", "im_console:usage", "app"),
+    Page("usage of all apps", "im_console:org_usage", "org"),
 ]
 
 

@@ -1,0 +1,219 @@
+"""Reads of an app's and an organization's usage (SPEC §12) for the console pages: the last 30 business days
+from the metering's ``UsageDay`` rows (a missing day is a day of zeros), today's row, and the quota meters
+(current use against the limit the entitlement gate gives).
+
+Every function runs a fixed number of queries whatever the number of rows: one per read, aggregates in SQL.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from django.db.models import Count, Max, Min, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from apps.im import gate
+from apps.im.models import ImGroupMember, ImMessage, ImUser, UsageDay
+from apps.plans.entitlements import Quota
+from console.timeutil import business_date, business_now
+
+USAGE_DAYS = 30
+FIGURES = ("calls_2xx", "calls_4xx", "calls_429", "calls_5xx", "messages", "active_users",
+           "peak_calls_per_second", "registered_users")
+SUMMED = ("calls_2xx", "calls_4xx", "calls_429", "calls_5xx", "messages", "active_users")
+
+# The quota features a meter shows, in the order of the page (the catalog codes of apps.plans).
+IM_USERS, GROUP_MEMBERS, USER_GROUPS, MESSAGE_STORAGE, REST_RATE = (
+    "im_users", "group_members", "user_groups", "message_storage", "rest_rate")
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    """One business day of an app (or the sum over an organization's apps)."""
+
+    day: dt.date
+    calls_2xx: int = 0
+    calls_4xx: int = 0
+    calls_429: int = 0
+    calls_5xx: int = 0
+    messages: int = 0
+    active_users: int = 0
+    peak_calls_per_second: int = 0
+    registered_users: int = 0
+
+    @property
+    def calls(self) -> int:
+        return self.calls_2xx + self.calls_4xx + self.calls_429 + self.calls_5xx
+
+
+def usage_window(*, today: dt.date | None = None, days: int = USAGE_DAYS) -> tuple[dt.date, dt.date]:
+    """The first and last business day of the window that ends today (inclusive)."""
+    today = today or business_date()
+    return today - dt.timedelta(days=days - 1), today
+
+
+def _fill(found: dict[dt.date, dict], first: dt.date, last: dt.date) -> list[UsageRow]:
+    names = {f.name for f in fields(UsageRow)} - {"day"}
+    rows, day = [], first
+    while day <= last:
+        values = found.get(day, {})
+        rows.append(UsageRow(day=day, **{name: int(values.get(name) or 0) for name in names}))
+        day += dt.timedelta(days=1)
+    return rows
+
+
+def app_usage_days(*, app, today: dt.date | None = None, days: int = USAGE_DAYS) -> list[UsageRow]:
+    """The app's last ``days`` business days, oldest first, today last; one query."""
+    first, last = usage_window(today=today, days=days)
+    found = {row["day"]: row for row in UsageDay.objects.filter(app=app, day__range=(first, last))
+             .values("day", *FIGURES)}
+    return _fill(found, first, last)
+
+
+def app_usage_today(*, app, today: dt.date | None = None) -> UsageRow:
+    """Today's row of the app (zeros before the first metered call of the day); one query."""
+    return app_usage_days(app=app, today=today, days=1)[0]
+
+
+def org_usage_days(*, organization, today: dt.date | None = None, days: int = USAGE_DAYS) -> list[UsageRow]:
+    """The organization's apps summed per business day (one GROUP BY). DAU is the sum of the apps' DAU (a
+    user of two apps counts twice: each app is its own IM service); the peak calls/s and registered users are
+    per app and not summed, so they stay 0 here."""
+    first, last = usage_window(today=today, days=days)
+    found = {row["day"]: row for row in UsageDay.objects.filter(app__organization=organization,
+                                                                day__range=(first, last))
+             .values("day").order_by().annotate(**{name: Sum(name) for name in SUMMED})}
+    return _fill(found, first, last)
+
+
+def org_apps_for_usage(*, organization):
+    """The organization's apps in name order (the app list's order), for a paginator; a page of them gets its
+    totals from ``org_usage_by_app``, so the cost is the page's, not the organization's 1,000 apps'."""
+    from apps.applications.models import App
+
+    return App.objects.filter(organization=organization).order_by("name").only("id", "name", "organization_id")
+
+
+@dataclass(frozen=True)
+class AppUsage:
+    app: object
+    totals: UsageRow  # the window's sums; active_users is the highest DAU of a day
+
+
+def org_usage_by_app(*, apps, today: dt.date | None = None, days: int = USAGE_DAYS) -> list[AppUsage]:
+    """Each of ``apps`` (a page) with its totals over the window: one GROUP BY over their usage rows."""
+    first, last = usage_window(today=today, days=days)
+    sums = {row["app_id"]: row for row in UsageDay.objects.filter(app__in=[a.pk for a in apps],
+                                                                  day__range=(first, last))
+            .values("app_id").order_by().annotate(**{name: Sum(name) for name in SUMMED if name != "active_users"},
+                                                  active_users=Max("active_users"))}
+    rows = []
+    for app in apps:
+        found = sums.get(app.pk, {})
+        rows.append(AppUsage(app=app, totals=UsageRow(day=last, **{
+            name: int(found.get(name) or 0) for name in SUMMED})))
+    return rows
+
+
+def total(rows: list[UsageRow]) -> UsageRow:
+    """The window's totals (DAU: the highest day; the peak: the highest second; registered: the last day)."""
+    if not rows:
+        return UsageRow(day=business_date())
+    return UsageRow(
+        day=rows[-1].day,
+        **{name: sum(getattr(row, name) for row in rows) for name in SUMMED if name != "active_users"},
+        active_users=max(row.active_users for row in rows),
+        peak_calls_per_second=max(row.peak_calls_per_second for row in rows),
+        registered_users=rows[-1].registered_users,
+    )
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    """What the app uses of each quota now (one query for all of them)."""
+
+    registered_users: int
+    largest_group: int  # members (the owner included) of the app's largest group
+    busiest_user: int  # groups the app's busiest user is in
+    stored_messages: int
+    oldest_message_days: int  # age in whole days of the oldest stored message (0 without one)
+    peak_calls_per_second: int  # today's busiest second
+
+    def by_code(self) -> dict[str, int]:
+        """The use counted against each quota feature (message storage: the oldest message's age in days)."""
+        return {IM_USERS: self.registered_users, GROUP_MEMBERS: self.largest_group, USER_GROUPS: self.busiest_user,
+                MESSAGE_STORAGE: self.oldest_message_days, REST_RATE: self.peak_calls_per_second}
+
+
+def app_quota_use(*, app, today: UsageRow, now: dt.datetime | None = None) -> QuotaUse:
+    """The current use of every quota of the app, in one query of scalar subqueries: an index count of the
+    IM users (exact; the metering's registered_users is the day's peak and may lag a minute), the largest
+    group and the busiest user (GROUP BY over the app's memberships), and the stored messages with the oldest
+    one (the (app, sent_at) index). The calls/s peak is today's ``UsageDay`` row."""
+    from apps.applications.models import App
+
+    def scalar(queryset, field):
+        return Coalesce(Subquery(queryset.values(field)[:1]), Value(0))
+
+    members = ImGroupMember.objects.filter(group__app_id=OuterRef("pk")).order_by()
+    row = App.objects.filter(pk=app.pk).values(
+        registered=scalar(ImUser.objects.filter(app_id=OuterRef("pk")).order_by().values("app_id")
+                          .annotate(n=Count("pk")), "n"),
+        largest=scalar(members.values("group_id").annotate(n=Count("pk")).order_by("-n"), "n"),
+        busiest=scalar(members.values("user_id").annotate(n=Count("pk")).order_by("-n"), "n"),
+        stored=scalar(ImMessage.objects.filter(app_id=OuterRef("pk")).order_by().values("app_id")
+                      .annotate(n=Count("pk")), "n"),
+        oldest=Subquery(ImMessage.objects.filter(app_id=OuterRef("pk")).order_by().values("app_id")
+                        .annotate(first=Min("sent_at")).values("first")[:1]),
+    ).get()
+    oldest = row["oldest"]
+    now = business_now(now)
+    return QuotaUse(
+        registered_users=row["registered"], largest_group=row["largest"], busiest_user=row["busiest"],
+        stored_messages=row["stored"],
+        oldest_message_days=max(0, (now - oldest).days) if oldest else 0,
+        peak_calls_per_second=today.peak_calls_per_second,
+    )
+
+
+@dataclass(frozen=True)
+class Meter:
+    """A quota meter: ``used`` against the app's effective ``quota`` (the gate's ``Quota``, which alone knows
+    what "unlimited" is). ``percent`` is for the bar (0 when unlimited); ``full`` once one more would not fit."""
+
+    code: str
+    used: int
+    quota: Quota
+
+    @property
+    def unlimited(self) -> bool:
+        return self.quota.unlimited
+
+    @property
+    def limit(self) -> int | None:
+        return self.quota.value
+
+    @property
+    def full(self) -> bool:
+        return not self.quota.allows(self.used + 1)
+
+    @property
+    def percent(self) -> int:
+        if self.quota.unlimited:
+            return 0
+        if not self.quota.value:
+            return 100
+        return min(100, round(self.used * 100 / self.quota.value))
+
+
+def quota_meters(*, app, use: QuotaUse) -> dict[str, Meter]:
+    """Each quota's current use against the app's effective limit from the entitlement gate, by code."""
+    entitlements = gate.entitlements(app=app)
+    return {code: Meter(code=code, used=value, quota=entitlements.quota(code))
+            for code, value in use.by_code().items()}
+
+
+def quota_usage_for_overview(*, app) -> dict[str, int]:
+    """Current use by quota code, for the feature overview's quota rows (registered with apps.features): two
+    queries, the limits being the overview's own."""
+    today = app_usage_today(app=app)
+    return app_quota_use(app=app, today=today).by_code()
