@@ -89,7 +89,11 @@ def test_no_canary_secret_appears_in_a_database_dump():
     for read_back, secret in planted:
         assert read_back() == secret
         assert secret not in dump
-        assert secret.split("-")[-1] not in dump
+        # The random tail of a canary ("canary-…-<random>"); a generated secret may contain "-" too, and a tail of
+        # a character or two is found anywhere in a dump by chance (this failed on a secret ending in "-w").
+        tail = secret.split("-")[-1]
+        if len(tail) >= 8:
+            assert tail not in dump
 
 
 def test_recovery_codes_are_not_in_a_database_dump():
