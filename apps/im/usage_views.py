@@ -13,6 +13,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from apps.accounts.access import org_view
@@ -59,7 +60,8 @@ def _meter_rows(meters: dict, use: usage.QuotaUse) -> list[dict]:
         {"meter": meters[usage.USER_GROUPS], "label": _("Groups per user"), "unit": "",
          "note": _("Groups the busiest IM user is in.")},
         {"meter": meters[usage.MESSAGE_STORAGE], "label": _("Message storage"), "unit": _("days"),
-         "note": _("Age of the oldest stored message; %(count)s messages stored.")
+         "note": ngettext("Age of the oldest stored message; %(count)s message stored.",
+                          "Age of the oldest stored message; %(count)s messages stored.", use.stored_messages)
          % {"count": number_format(use.stored_messages, force_grouping=True)}},
         {"meter": meters[usage.REST_RATE], "label": _("REST API calls / s"), "unit": _("calls/s"),
          "note": _("Today's busiest second against the limit; beyond it calls are refused with 429.")},

@@ -19,9 +19,10 @@ from apps.im.models import ImMessage
 from apps.im.selectors import im_user_deletion_impact, im_users_console_page, im_users_registered
 from apps.im.services import console as ops
 from apps.im.services.users import IM_USERS, NICKNAME_MAX, PASSWORD_MAX, user_get
+from console.forms import StyledForm
 
 
-class CreateUserForm(forms.Form):
+class CreateUserForm(StyledForm):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=64,
                                help_text=gettext_lazy("Lower-case letters, digits, _ . - (at most 64)."))
     password = forms.CharField(label=gettext_lazy("Password"), max_length=PASSWORD_MAX,
@@ -29,12 +30,12 @@ class CreateUserForm(forms.Form):
     nickname = forms.CharField(label=gettext_lazy("Nickname"), max_length=NICKNAME_MAX, required=False)
 
 
-class PasswordForm(forms.Form):
+class PasswordForm(StyledForm):
     newpassword = forms.CharField(label=gettext_lazy("New password"), max_length=PASSWORD_MAX,
                                   widget=forms.PasswordInput(render_value=False))
 
 
-class TestMessageForm(forms.Form):
+class TestMessageForm(StyledForm):
     sender = forms.CharField(label=gettext_lazy("From (IM user)"), max_length=64)
     chat_type = forms.ChoiceField(label=gettext_lazy("To a"), choices=[
         (ImMessage.ChatType.CHAT, gettext_lazy("user")), (ImMessage.ChatType.GROUPCHAT, gettext_lazy("group")),

@@ -102,7 +102,7 @@ class Journey:
         if message.text.startswith(("htmx:sendAbort", "htmx:afterRequest")):
             return
         if message.type == "error" or "Content Security Policy" in message.text:
-            self.problems.append(f"{message.type}: {message.text}")
+            self.problems.append(f"{message.type} on {self.page.url}: {message.text}")
 
     def _response(self, response) -> None:
         """Stylesheets, scripts, images and htmx requests must load (the browser asks for a favicon itself)."""
