@@ -15,6 +15,7 @@ from django.test import Client
 from apps.im import appcache, ratelimit
 from apps.im.models import ImGroupMember, ImMessage, ImUser
 from apps.plans.models import Plan, PlanFeature
+from apps.plans.selectors import forget_catalog
 from tests.applications.factories import AppFactory
 from tests.concurrency import run_together
 from tests.orders.factories import app_on_plan
@@ -118,7 +119,9 @@ def test_parallel_sends_are_not_accepted_beyond_the_plans_calls_per_second(backe
                                {"username": "bob", "password": "secret1"}]).status_code == 200
     limit = 20
     PlanFeature.objects.filter(plan=Plan.objects.get(code="free"), feature__code="rest_rate").update(quota=limit)
-    appcache.forget_all()  # a catalog edit by update() sends no signal: the cached entitlements expire later
+    # A catalog edit by update() sends no signal: the cached entitlements and catalog rows expire later.
+    appcache.forget_all()
+    forget_catalog()
     body = {"from": "alice", "to": ["bob"], "type": "txt", "body": {"msg": "hi"}}
     time.sleep(1.0 - time.time() % 1.0)  # start at the beginning of a window
     started = time.time()
