@@ -135,7 +135,8 @@ def main():
         f"({len(ctx.captured_queries)} SQL statements), target <= 1 s: {'met' if elapsed <= 1 else 'MISSED'}",
     ]
     slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:4]
-    lines += [f"  slowest statement: {float(q['time']) * 1000:.0f} ms {q['sql'][:110]}" for q in slowest]
+    lines += [f"  slowest statement: {float(q['time']) * 1000:.0f} ms {' '.join(q['sql'].split())[:110]}"
+              for q in slowest]
     report = "\n".join(lines)
     print(report)
     out = ROOT / "bench" / "results" / "activation.txt"

@@ -130,36 +130,64 @@ SCALE_URL = os.environ.get("BENCH_BILLING_DATABASE_URL", "postgres://postgres@12
 SCALES = {10_000: 1_000, 100_000: 10_000, 1_000_000: 100_000}  # orders -> orgs (10 apps per org, 1 order each)
 
 
+def _insert_select(cursor, model, columns: dict[str, str], tail: str, params: list) -> None:
+    """INSERT INTO model's table (columns..., every other NOT NULL column) SELECT expressions... ``tail``.
+
+    ``columns`` maps a column to its SQL expression; every other non-null column without a value gets its
+    field's Python default as a parameter, so a column added to the model later (such as the organization's
+    require_two_factor) does not break the builder."""
+    from django.db import connection
+
+    extra_columns, extra_params = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.null or field.column in columns:
+            continue
+        if not field.has_default():
+            raise RuntimeError(f"{model.__name__}.{field.name} has no default: give it a value in build_scale")
+        extra_columns.append(field.column)
+        extra_params.append(field.get_db_prep_save(field.get_default(), connection))
+    names = [*columns, *extra_columns]
+    expressions = [*columns.values(), *(["%s"] * len(extra_columns))]
+    cursor.execute(
+        f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) SELECT {', '.join(expressions)} {tail}",
+        [*extra_params, *params],  # the extras' placeholders come before the tail's
+    )
+
+
 def build_scale(orders: int, orgs: int) -> None:
     """Orgs, apps and one in-service Pro order per app, in three INSERT ... SELECT generate_series (the ORM would
     take minutes for a million rows); fees vary so amounts differ; half the orders start during the month."""
     from django.db import connection
 
-    from apps.accounts.models import User
-    from apps.applications.models import DataCenter
+    from apps.accounts.models import Organization, User
+    from apps.applications.models import App, DataCenter
     from apps.plans.models import Plan
+    from orders.models import Order
 
     buyer = User.objects.create(email="bench@example.com")
     center = DataCenter.objects.order_by("sort_order").first().pk
     pro = Plan.objects.get(code="pro").pk
     per_org = orders // orgs
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO accounts_organization (name, created_at) "
-            "SELECT 'scale-' || i, now() FROM generate_series(1, %s) i", [orgs])
-        cursor.execute(
-            "INSERT INTO applications_app (name, product_name, description, client_id, client_secret, status, "
-            "created_at, organization_id, data_center_id) "
-            "SELECT 'app-' || (i %% %s), 'App', '', 'cid-' || i, '', 'active', now(), o.id, %s "
-            "FROM generate_series(0, %s - 1) i JOIN accounts_organization o ON o.name = 'scale-' || (i / %s + 1)",
-            [per_org, center, orders, per_org])
-        cursor.execute(
-            "INSERT INTO orders_order (number, status, monthly_fee, estimated_fee, idempotency_key, created_at, "
-            "purchase_date, activate_after, activated_at, app_id, buyer_id, organization_id, plan_id) "
-            "SELECT 'N' || a.id, 'in_service', 888 + (a.id %% 7) * 100, 0, 'k' || a.id, now(), "
-            "CASE WHEN a.id %% 2 = 0 THEN DATE %s ELSE DATE %s + (a.id %% 27)::int END, now(), now(), "
-            "a.id, %s, a.organization_id, %s FROM applications_app a",
-            [MONTH - dt.timedelta(days=20), MONTH, buyer.pk, pro])
+        _insert_select(cursor, Organization, {"name": "'scale-' || i", "created_at": "now()"},
+                       "FROM generate_series(1, %s) i", [orgs])
+        _insert_select(
+            cursor, App,
+            {"name": f"'app-' || (i %% {per_org:d})", "product_name": "'App'", "description": "''",
+             "client_id": "'cid-' || i", "client_secret": "''", "status": "'active'", "created_at": "now()",
+             "organization_id": "o.id", "data_center_id": f"{center:d}"},
+            f"FROM generate_series(0, %s - 1) i JOIN {Organization._meta.db_table} o "
+            f"ON o.name = 'scale-' || (i / {per_org:d} + 1)",
+            [orders])
+        _insert_select(
+            cursor, Order,
+            {"number": "'N' || a.id", "status": "'in_service'", "monthly_fee": "888 + (a.id %% 7) * 100",
+             "estimated_fee": "0", "idempotency_key": "'k' || a.id", "created_at": "now()",
+             "purchase_date": f"CASE WHEN a.id %% 2 = 0 THEN DATE '{MONTH - dt.timedelta(days=20):%Y-%m-%d}' "
+                              f"ELSE DATE '{MONTH:%Y-%m-%d}' + (a.id %% 27)::int END",
+             "activate_after": "now()", "activated_at": "now()", "app_id": "a.id", "buyer_id": f"{buyer.pk:d}",
+             "organization_id": "a.organization_id", "plan_id": f"{pro:d}"},
+            f"FROM {App._meta.db_table} a", [])
         cursor.execute("ANALYZE")
 
 
@@ -168,9 +196,9 @@ def raw_insert_seconds() -> float:
     indexes, no bills, no ledger): the floor the service is compared with."""
     from django.db import connection, transaction
 
-    from billing.charges import charged_lines_sql
+    from orders.charges import order_charged_lines_sql
 
-    sql, params = charged_lines_sql(month=MONTH)
+    sql, params = order_charged_lines_sql(month=MONTH)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS raw_lines")
         cursor.execute("CREATE TABLE raw_lines (order_id bigint, app_id bigint, start_date date, end_date date, "

@@ -80,11 +80,23 @@ class Bill(models.Model):
 
 
 class BillLine(models.Model):
-    """One order's charged days in the bill's month: monthly fee ÷ days in month × days, rounded once."""
+    """One order's charged days in the bill's month: monthly fee ÷ days in month × days, rounded once.
 
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="bill_lines")
-    app = models.ForeignKey("applications.App", on_delete=models.PROTECT, related_name="+")
+    Lines are written only by ``bills_generate``, in the same statement that inserts their bill and reads their
+    order (so bill, order and app exist by construction), and are never updated. Their foreign keys are not
+    checked by the database (issue 14: two thirds of a 100,000-line run was its commit, one deferred key check
+    per line and key, each locking the row it points at). The rows pointed at are not deleted: a bill is held
+    by its deduction (a checked key) and by PROTECT, orders and apps are never deleted by the console, and the
+    ORM's PROTECT and CASCADE still apply. Indexes are upkeep on every line:
+    the unique (bill, order) index serves lookups by bill, the order's index the orders' PROTECT; nothing looks
+    lines up by app (an admin delete of an app with orders is refused by the orders' PROTECT first)."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines", db_constraint=False,
+                             db_index=False)
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="bill_lines",
+                              db_constraint=False)
+    app = models.ForeignKey("applications.App", on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                            db_index=False)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until (exclusive)"))
     days = models.PositiveSmallIntegerField(_("days"))

@@ -26,11 +26,10 @@ BILLING_DAY = 5
 def bills_generate(*, month: dt.date, now: dt.datetime | None = None) -> int:
     """Bill every org with charged days in ``month`` that has no bill for it yet; return how many were billed.
 
-    Set-based: four statements whatever the number of orgs and orders. A month without charged orders
-    gives an org no bill (there is nothing to show or deduct). The unique (org, month) constraint makes it
-    idempotent: a concurrent run waits on the conflicting rows and skips them (ON CONFLICT DO NOTHING).
-    The bills this run created are the month's bills that have no deduction yet: committed bills always
-    have one, because bill, lines and deduction are written in this one transaction.
+    Set-based: one statement on PostgreSQL (four elsewhere) whatever the number of orgs and orders. A month
+    without charged orders gives an org no bill (there is nothing to show or deduct). The unique (org, month)
+    constraint makes it idempotent: a concurrent run waits on the conflicting rows and skips them (ON CONFLICT
+    DO NOTHING); bill, lines and deduction are written in this one transaction.
     """
     now = now or timezone.now()
     month = month_start(month)
@@ -40,6 +39,62 @@ def bills_generate(*, month: dt.date, now: dt.datetime | None = None) -> int:
     ops = connection.ops
     month_param, now_param = ops.adapt_datefield_value(month), ops.adapt_datetimefield_value(now)
     lines_sql, lines_params = order_charged_lines_sql(month=month)
+    if connection.vendor == "postgresql":
+        created = _bills_generate_one_statement(month, month_param, now_param, lines_sql, lines_params)
+    else:
+        created = _bills_generate_statements(month, month_param, now_param, lines_sql, lines_params)
+    if created <= 0:
+        return 0
+    # The deductions were inserted in SQL (no signal): every org's cached arrears flag is forgotten.
+    forget_org_arrears()
+    transaction.on_commit(lambda: forget_org_arrears())
+    return created
+
+
+def _bills_generate_one_statement(month, month_param, now_param, lines_sql, lines_params) -> int:
+    """PostgreSQL: one statement of data-modifying CTEs. The charged lines are computed once; each bill is
+    inserted with its total (summed in integer cents), and only the bills this statement inserted (its
+    RETURNING: a bill a concurrent run committed first is a conflict, skipped) get lines and a deduction.
+    No UPDATE of the bills and no NOT EXISTS over the ledger being written (issue 14: that anti-join read the
+    growing ledger once per bill, quadratic in the number of orgs)."""
+    bills, lines, ledger = Bill._meta.db_table, BillLine._meta.db_table, LedgerEntry._meta.db_table
+    with connection.cursor() as cursor:
+        # Ordered by org so that two concurrent runs take the row locks in the same order (no deadlock).
+        cursor.execute(
+            f"""
+            WITH c AS MATERIALIZED ({lines_sql}),
+            new_bills AS (
+                INSERT INTO {bills} (organization_id, month, total, created_at)
+                SELECT c.organization_id, %s, SUM(c.amount_cents) / 100.0, %s FROM c
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {bills} x WHERE x.organization_id = c.organization_id AND x.month = %s)
+                GROUP BY c.organization_id
+                ORDER BY c.organization_id
+                ON CONFLICT (organization_id, month) DO NOTHING
+                RETURNING id, organization_id, total
+            ),
+            new_lines AS (
+                INSERT INTO {lines} (bill_id, order_id, app_id, start_date, end_date, days, monthly_fee, amount)
+                SELECT b.id, c.order_id, c.app_id, c.start_date, c.end_date, c.days, c.monthly_fee,
+                       c.amount_cents / 100.0
+                FROM c JOIN new_bills b ON b.organization_id = c.organization_id
+            ),
+            new_deductions AS (
+                INSERT INTO {ledger} (organization_id, kind, amount, bill_id, note, created_at)
+                SELECT b.organization_id, %s, 0 - b.total, b.id, %s, %s FROM new_bills b
+            )
+            SELECT COUNT(*) FROM new_bills
+            """,  # noqa: S608 -- table names and fixed fragments only; values are params
+            [*lines_params, month_param, now_param, month_param,
+             LedgerEntry.Kind.BILL.value, f"Bill {month:%Y-%m}", now_param],
+        )
+        return cursor.fetchone()[0]
+
+
+def _bills_generate_statements(month, month_param, now_param, lines_sql, lines_params) -> int:
+    """Other databases (SQLite, the embedded mode): four statements. The bills this run created are the
+    month's bills that have no deduction yet: committed bills always have one, because bill, lines and
+    deduction are written in this one transaction."""
     bills, lines, ledger = Bill._meta.db_table, BillLine._meta.db_table, LedgerEntry._meta.db_table
     not_deducted = f"NOT EXISTS (SELECT 1 FROM {ledger} e WHERE e.bill_id = b.id)"  # noqa: S608
     with connection.cursor() as cursor:
@@ -86,9 +141,6 @@ def bills_generate(*, month: dt.date, now: dt.datetime | None = None) -> int:
             """,  # noqa: S608 -- table names and fixed fragments only; values are params
             [LedgerEntry.Kind.BILL.value, f"Bill {month:%Y-%m}", now_param, month_param],
         )
-    # The deductions were inserted in SQL (no signal): every org's cached arrears flag is forgotten.
-    forget_org_arrears()
-    transaction.on_commit(lambda: forget_org_arrears())
     return created
 
 

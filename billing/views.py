@@ -21,9 +21,9 @@ from console.money import is_in_arrears, quantize_money
 from console.timeutil import business_date, business_now, business_tz, month_start
 
 PAGE_SIZE = 20
-# A month of a large org has thousands of lines (one per order): the page shows them 100 at a time under the
+# A month of a large org has thousands of lines (one per order): the page shows them 50 at a time under the
 # bill's stored total; the CSV export has every line.
-BILL_LINES_PER_PAGE = 100
+BILL_LINES_PER_PAGE = 50
 
 
 def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
@@ -96,11 +96,12 @@ def bill_detail(request, org_name: str, year: int, month: int):
     except (ValueError, OverflowError) as error:  # month 13, or a year of 30 digits
         raise Http404("No such month.") from error
     bill = get_object_or_404(request.organization.bills, month=first)
-    page = Paginator(selectors.bill_line_list(bill=bill), BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.bill_line_ids(bill=bill), BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
+    lines = selectors.bill_lines_by_id(ids=list(page.object_list))
     order_url = _order_url_maker(org_name)
-    for line in page.object_list:
+    for line in lines:
         line.order_url = order_url(line.order.number)
-    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": page.object_list, "page": page})
+    return render(request, "billing/bill_detail.html", {"bill": bill, "lines": lines, "page": page})
 
 
 # --- CSV exports ------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -231,6 +231,10 @@ def order_transition_set(
     if to_status not in TRANSITIONS.get(from_status, set()):
         raise InvalidOrderTransition(_("Orders cannot go from %(from)s to %(to)s.")
                                      % {"from": Status(from_status).label, "to": Status(to_status).label})
+    notes = notes or {}
+    if connection.vendor == "postgresql":
+        return _order_transition_set_sql(order_ids=list(order_ids), from_status=from_status, to_status=to_status,
+                                         now=now, notes=notes, charge_end_dates=charge_end_dates or {})
     ids = list(
         Order.objects.filter(pk__in=list(order_ids), status=from_status).order_by().values_list("pk", flat=True)
     )
@@ -244,13 +248,44 @@ def order_transition_set(
             by_date[charge_end_dates[pk]].append(pk)
         for end, pks in by_date.items():
             Order.objects.filter(pk__in=pks).update(status=to_status, completed_at=now, charge_end_date=end)
-    notes = notes or {}
     OrderStatusChange.objects.bulk_create(
         [OrderStatusChange(order_id=pk, from_status=from_status, to_status=to_status, at=now,
                            note=notes.get(pk, "")[:255]) for pk in ids],
         batch_size=2_000,
     )
     return ids
+
+
+def _order_transition_set_sql(
+    *, order_ids: list[int], from_status: str, to_status: str, now: dt.datetime, notes: dict[int, str],
+    charge_end_dates: dict[int, dt.date],
+) -> list[int]:
+    """PostgreSQL: the moves and their history rows in one statement (issue 14: the ids travel as arrays, not as
+    an IN list of thousands of literals selected once and updated per date; no model objects are built)."""
+    orders, history = Order._meta.db_table, OrderStatusChange._meta.db_table
+    completing = to_status == Status.COMPLETED
+    stamp = "completed_at = %s, charge_end_date = i.end_date" if completing else "activated_at = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH i AS (
+                SELECT * FROM unnest(%s::bigint[], %s::date[], %s::text[]) AS i(id, end_date, note)
+            ),
+            moved AS (
+                UPDATE {orders} o SET status = %s, {stamp}
+                FROM i WHERE o.id = i.id AND o.status = %s
+                RETURNING o.id, i.note
+            ),
+            written AS (
+                INSERT INTO {history} (order_id, from_status, to_status, at, note)
+                SELECT moved.id, %s, %s, %s, moved.note FROM moved
+            )
+            SELECT id FROM moved
+            """,  # noqa: S608 -- table names and fixed fragments only; values are params
+            [order_ids, [charge_end_dates.get(pk) for pk in order_ids], [notes.get(pk, "")[:255] for pk in order_ids],
+             to_status, now, from_status, from_status, to_status, now],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 @transaction.atomic
@@ -298,12 +333,26 @@ def _activate_due_batch(*, now: dt.datetime) -> tuple[int, bool]:
     activated = set(order_transition_set(
         order_ids=[row[0] for row in due], from_status=Status.PROVISIONING, to_status=Status.IN_SERVICE, now=now,
     ))
-    AuditEntry.objects.bulk_create(
-        [AuditEntry(organization_id=org_id, app_id=app_id, actor=None, action="order.in_service",
-                    summary=f"Order {number} in service", detail={"number": number}, created_at=now)
-         for pk, app_id, _plan, number, _bought, org_id in due if pk in activated],
-        batch_size=2_000,
-    )
+    entries = [(org_id, app_id, number) for pk, app_id, _plan, number, _bought, org_id in due if pk in activated]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # one statement, no model objects (issue 14)
+            cursor.execute(
+                f"""
+                INSERT INTO {AuditEntry._meta.db_table}
+                    (organization_id, app_id, actor_id, action, summary, detail, created_at)
+                SELECT e.org, e.app, NULL, 'order.in_service', 'Order ' || e.number || ' in service',
+                       jsonb_build_object('number', e.number), %s
+                FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS e(org, app, number)
+                """,  # noqa: S608 -- the table name only; values are params
+                [now, *(list(column) for column in zip(*entries, strict=True))] if entries else [now, [], [], []],
+            )
+    else:
+        AuditEntry.objects.bulk_create(
+            [AuditEntry(organization_id=org_id, app_id=app_id, actor=None, action="order.in_service",
+                        summary=f"Order {number} in service", detail={"number": number}, created_at=now)
+             for org_id, app_id, number in entries],
+            batch_size=2_000,
+        )
     return len(activated), len(due) == ACTIVATION_BATCH
 
 

@@ -34,6 +34,7 @@ from apps.accounts.models import Membership, SignInEvent, User
 from apps.accounts.roles import Action, Role, role_may, role_may_manage
 from apps.accounts.selectors import current_membership, invitation_by_token, invitation_pending_list, member_list
 from console.errors import show_domain_error
+from console.urltools import row_url_maker
 
 # Our own backend name: with axes in AUTHENTICATION_BACKENDS, login() must be told which one vouched.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -235,7 +236,13 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
     members = list(member_list(organization=request.organization))
     owner_count = sum(member.role == Role.OWNER for member in members)
     with_two_factor = twofactor.users_with_two_factor(user_ids=[member.user_id for member in members])
+    org_name = request.organization.name
+    change_role_url = row_url_maker("members:member_change_role", kwargs={"org_name": org_name},
+                                    vary="membership_id", placeholder=987654321)
+    remove_url = row_url_maker("members:member_remove", kwargs={"org_name": org_name},
+                               vary="membership_id", placeholder=987654321)
     for member in members:
+        member.change_role_url, member.remove_url = change_role_url(member.pk), remove_url(member.pk)
         member.two_factor_on = member.user_id in with_two_factor
         member.is_last_owner = member.role == Role.OWNER and owner_count == 1
         member.may_manage = role_may_manage(actor.role, member.role) and not member.is_last_owner
