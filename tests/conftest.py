@@ -1,11 +1,21 @@
 """Fixtures every test module shares: an org with a member of each role, and another org that must not leak."""
 
+import os
+
 import pytest
 from django.test import Client
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from apps.accounts.roles import Role
 from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+# Fuzzing is bounded (each test sets its max_examples) and derandomised: every run tries the same examples, so a
+# failure comes back on a rerun and no run is slower than another. Loaded here, before the test modules build
+# their own settings on top of it. HYPOTHESIS_PROFILE=random explores new examples (by hand, not in CI).
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("random", deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Logged-in fixture clients read English so assertions name the SPEC §3 English words; the
 # language tests cover zh-hans explicitly.
