@@ -8,11 +8,12 @@ from pathlib import Path
 
 def _isolate_xdist_worker() -> None:
     """Under pytest-xdist (scripts/test runs several workers), each worker gets what no other worker may touch:
-    the Redis db of REDIS_URL / CELERY_BROKER_URL plus the worker's index (gw0 keeps it, gw1 uses the next one:
-    the rate-limit windows, the Celery queues a test's worker consumes), and a var dir of its own (the filesystem
-    broker's folders). Written back to the environment, before base.py reads it, so the Celery workers and the
-    tests that read REDIS_URL themselves see the same; a subprocess inheriting it does not shift again.
-    pytest-django suffixes the test database names itself (test_<name>_gw0, …)."""
+    the Redis db of REDIS_URL / CELERY_BROKER_URL minus the worker's index (gw0 keeps it, gw1 the one below: the
+    rate-limit windows, the Celery queues a test's worker consumes; counting down, so the README's db 15 works
+    with up to 16 workers), and a var dir of its own (the filesystem broker's folders). Written back to the
+    environment before base.py reads it, so the Celery workers and the tests that read REDIS_URL themselves see
+    the same; a subprocess inheriting it does not shift again. pytest-django suffixes the test database names
+    itself (test_<name>_gw0, …)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker or os.environ.get("CONSOLE_TEST_WORKER") == worker:
         return
@@ -22,10 +23,10 @@ def _isolate_xdist_worker() -> None:
         match = re.fullmatch(r"(rediss?://[^/?]*)(?:/(\d*))?(\?.*)?", url)
         if not match:
             continue
-        db = int(match.group(2) or 0) + index
-        if db > 15:
-            raise RuntimeError(f"{name}={url}: test worker {worker} would need Redis db {db} (0-15); "
-                               "give a lower db or fewer workers (TEST_WORKERS)")
+        db = int(match.group(2) or 0) - index
+        if db < 0:
+            raise RuntimeError(f"{name}={url}: test worker {worker} would need Redis db {db}; "
+                               "give a higher db or fewer workers (TEST_WORKERS)")
         os.environ[name] = f"{match.group(1)}/{db}{match.group(3) or ''}"
     var_dir = Path(os.environ.get("CONSOLE_VAR_DIR") or Path(__file__).resolve().parents[2] / "var")
     os.environ["CONSOLE_VAR_DIR"] = str(var_dir / f"test-{worker}")
