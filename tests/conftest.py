@@ -105,6 +105,29 @@ def _broker_is_redis() -> bool:
     return settings.CELERY_BROKER_URL.startswith("redis")
 
 
+# Modules whose tests run in one pytest-xdist worker, one after another (scripts/test: --dist loadgroup), never two
+# at the same time: together they would pass PostgreSQL's 100 connections. (xdist's own xdist_group mark needs
+# the worker to rename the test, which pytest 9.2 no longer allows, so the group is chosen here, by module.)
+XDIST_GROUPS = {
+    "tests/im/test_enforcement_concurrency.py": "many_connections",  # 50 connections at once
+    "tests/quality/test_concurrency.py": "many_connections",  # 20
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup with the groups of XDIST_GROUPS; every other test is scheduled on its own."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ModuleGroups(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return XDIST_GROUPS.get(nodeid.split("::", 1)[0]) or super()._split_scope(nodeid)
+
+    return ModuleGroups(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     """postgres/redis/celery tests run where those services are configured (CI's second pass)."""
     skip_pg = pytest.mark.skip(reason="needs DATABASE_URL pointing at PostgreSQL")

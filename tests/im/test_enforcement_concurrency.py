@@ -15,10 +15,12 @@ from django.test import Client
 from apps.im import appcache, ratelimit
 from apps.im.models import ImGroupMember, ImMessage, ImUser
 from apps.plans.models import Plan, PlanFeature
+from apps.plans.selectors import forget_catalog
 from tests.applications.factories import AppFactory
 from tests.concurrency import run_together
 from tests.orders.factories import app_on_plan
 
+# 50 connections at once: one test at a time, in one pytest-xdist worker (XDIST_GROUPS in tests/conftest.py).
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 50
@@ -118,7 +120,9 @@ def test_parallel_sends_are_not_accepted_beyond_the_plans_calls_per_second(backe
                                {"username": "bob", "password": "secret1"}]).status_code == 200
     limit = 20
     PlanFeature.objects.filter(plan=Plan.objects.get(code="free"), feature__code="rest_rate").update(quota=limit)
-    appcache.forget_all()  # a catalog edit by update() sends no signal: the cached entitlements expire later
+    # A catalog edit by update() sends no signal: the cached entitlements and catalog rows would expire later.
+    appcache.forget_all()
+    forget_catalog()
     body = {"from": "alice", "to": ["bob"], "type": "txt", "body": {"msg": "hi"}}
     time.sleep(1.0 - time.time() % 1.0)  # start at the beginning of a window
     started = time.time()
