@@ -1,11 +1,21 @@
 """Fixtures every test module shares: an org with a member of each role, and another org that must not leak."""
 
+import os
+
 import pytest
 from django.test import Client
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from apps.accounts.roles import Role
 from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+# Fuzzing is bounded (each test sets its max_examples) and derandomised: every run tries the same examples, so a
+# failure comes back on a rerun and no run is slower than another. Loaded here, before the test modules build
+# their own settings on top of it. HYPOTHESIS_PROFILE=random explores new examples (by hand, not in CI).
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("random", deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Logged-in fixture clients read English so assertions name the SPEC §3 English words; the
 # language tests cover zh-hans explicitly.
@@ -93,6 +103,29 @@ def _broker_is_redis() -> bool:
     from django.conf import settings
 
     return settings.CELERY_BROKER_URL.startswith("redis")
+
+
+# Modules whose tests run in one pytest-xdist worker, one after another (scripts/test: --dist loadgroup), never two
+# at the same time: together they would pass PostgreSQL's 100 connections. (xdist's own xdist_group mark needs
+# the worker to rename the test, which pytest 9.2 no longer allows, so the group is chosen here, by module.)
+XDIST_GROUPS = {
+    "tests/im/test_enforcement_concurrency.py": "many_connections",  # 50 connections at once
+    "tests/quality/test_concurrency.py": "many_connections",  # 20
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup with the groups of XDIST_GROUPS; every other test is scheduled on its own."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ModuleGroups(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return XDIST_GROUPS.get(nodeid.split("::", 1)[0]) or super()._split_scope(nodeid)
+
+    return ModuleGroups(config, log)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,7 +1,42 @@
-"""Test settings: fast hashing, in-memory email, a short provisioning delay."""
+"""Test settings: fast hashing, in-memory email, a short provisioning delay; one Redis db, broker and var dir per
+pytest-xdist worker."""
 
-from .base import *  # noqa: F403
-from .base import DATABASES, env
+import os
+import re
+from pathlib import Path
+
+
+def _isolate_xdist_worker() -> None:
+    """Under pytest-xdist (scripts/test runs several workers), each worker gets what no other worker may touch:
+    the Redis db of REDIS_URL / CELERY_BROKER_URL minus the worker's index (gw0 keeps it, gw1 the one below: the
+    rate-limit windows, the Celery queues a test's worker consumes; counting down, so the README's db 15 works
+    with up to 16 workers), and a var dir of its own (the filesystem broker's folders). Written back to the
+    environment before base.py reads it, so the Celery workers and the tests that read REDIS_URL themselves see
+    the same; a subprocess inheriting it does not shift again. pytest-django suffixes the test database names
+    itself (test_<name>_gw0, …)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker or os.environ.get("CONSOLE_TEST_WORKER") == worker:
+        return
+    index = int(worker.removeprefix("gw"))
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        url = os.environ.get(name, "")
+        match = re.fullmatch(r"(rediss?://[^/?]*)(?:/(\d*))?(\?.*)?", url)
+        if not match:
+            continue
+        db = int(match.group(2) or 0) - index
+        if db < 0:
+            raise RuntimeError(f"{name}={url}: test worker {worker} would need Redis db {db}; "
+                               "give a higher db or fewer workers (TEST_WORKERS)")
+        os.environ[name] = f"{match.group(1)}/{db}{match.group(3) or ''}"
+    var_dir = Path(os.environ.get("CONSOLE_VAR_DIR") or Path(__file__).resolve().parents[2] / "var")
+    os.environ["CONSOLE_VAR_DIR"] = str(var_dir / f"test-{worker}")
+    os.environ["CONSOLE_TEST_WORKER"] = worker
+
+
+_isolate_xdist_worker()
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, env  # noqa: E402
 
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
 DEBUG = False

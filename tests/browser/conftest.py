@@ -2,7 +2,8 @@
 
 Chromium missing: the browser tests skip, or fail when REQUIRE_SERVICES=1 (CI). Every page is watched for
 Content-Security-Policy violations and script errors; journeys save a screenshot of every main page to
-test-artifacts/screenshots/<journey>/NN-<page>.png (git-ignored), and a 390 px one beside it (NN-<page>-390.png).
+test-artifacts/screenshots/<journey>/NN-<page>.png (git-ignored; $TEST_ARTIFACTS_DIR/screenshots/ when set), and a
+390 px one beside it (NN-<page>-390.png).
 
 Every page a journey shoots is also checked at 1366 px and 390 px (a phone), in the page's language and the
 other one: the document is no wider than the viewport, and axe-core (vendored in tests/browser/vendor/) finds no
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# TEST_ARTIFACTS_DIR: another folder, for a run beside this one (.ci/run runs its two passes side by side).
+SCREENSHOTS = Path(os.environ.get("TEST_ARTIFACTS_DIR") or ROOT / "test-artifacts") / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 DESKTOP = {"width": 1366, "height": 900}

@@ -19,6 +19,7 @@ from tests.applications.factories import AppFactory
 from tests.concurrency import run_together
 from tests.conftest import ENGLISH
 
+# 20 connections at once: one test at a time, in one pytest-xdist worker (XDIST_GROUPS in tests/conftest.py).
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 PARALLEL = 20
 
