@@ -28,6 +28,17 @@ def fresh_catalog():
         _fresh.on = previous
 
 
+def catalog_is_fresh() -> bool:
+    """Inside ``fresh_catalog``: callers that cache what they derive from the catalog read the database too."""
+    return getattr(_fresh, "on", False)
+
+
+def catalog_generation_key() -> str:
+    """The cache key of the catalog's generation, for caches of values derived from catalog rows (an app's
+    entitlements: orders.entitlements), which check it in the same round trip as their own entry."""
+    return _CATALOG_GENERATION_KEY
+
+
 def cached_catalog(name: str, build):
     """Catalog rows read on most pages, kept in the cache (issue 14). Saving or deleting any catalog row starts a
     new generation (apps.plans.signals), which every entry is checked against; CONSOLE_CACHE_SECONDS bounds the
