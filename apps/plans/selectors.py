@@ -14,6 +14,7 @@ from apps.plans.models import AddOn, AddOnTier, Feature, Plan, PlanFeature
 
 _CATALOG_GENERATION_KEY = "plans:catalog-generation"
 _fresh = threading.local()
+_request = threading.local()  # the current request's catalog reads (cached_catalog)
 
 
 @contextmanager
@@ -45,18 +46,37 @@ def cached_catalog(name: str, build):
     rest (a change made with ``QuerySet.update``, which sends no signal). ``fresh_catalog`` bypasses it."""
     if getattr(_fresh, "on", False):
         return build()
+    memo = getattr(_request, "memo", None)
+    if memo is not None and name in memo:
+        return memo[name]
     key = f"plans:catalog:{name}"
     found = cache.get_many([key, _CATALOG_GENERATION_KEY])
     generation = found.get(_CATALOG_GENERATION_KEY)
     cached = found.get(key)
     if cached is not None and cached[0] == generation:
-        return cached[1]
-    value = build()
-    cache.set(key, (generation, value), settings.CONSOLE_CACHE_SECONDS)
+        value = cached[1]
+    else:
+        value = build()
+        cache.set(key, (generation, value), settings.CONSOLE_CACHE_SECONDS)
+    if memo is not None:
+        memo[name] = value
     return value
 
 
+def catalog_request_started(**kwargs) -> None:
+    """Within one request each catalog entry is read from the cache once (issue 14: the feature overview asked
+    for the same plan's rows five times, a cache round trip each); ``forget_catalog`` empties the memo."""
+    _request.memo = {}
+
+
+def catalog_request_finished(**kwargs) -> None:
+    _request.memo = None
+
+
 def forget_catalog() -> None:
+    memo = getattr(_request, "memo", None)
+    if memo:
+        memo.clear()
     cache.set(_CATALOG_GENERATION_KEY, uuid.uuid4().hex, None)
 
 

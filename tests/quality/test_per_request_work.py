@@ -178,3 +178,19 @@ def test_an_app_on_free_gets_its_first_plan_at_once(org):
     assert app_entitlements(app=app).plan.code == "free"
     assert order_activate(order=order)
     assert app_entitlements(app=app).plan.code == "pro"
+
+
+def test_within_a_request_the_catalog_is_read_once_and_a_change_in_it_is_seen(org):
+    from apps.plans.selectors import catalog_plans, catalog_request_finished, catalog_request_started
+
+    catalog_request_started()
+    try:
+        plans = catalog_plans()
+        assert catalog_plans() is plans  # the request's memo, no second cache read
+        pro = Plan.objects.get(code="pro")
+        pro.name_en = "Pro Max"
+        pro.save()  # a change in the same request (the admin's save) empties the memo
+        assert "Pro Max" in [plan.name_en for plan in catalog_plans()]
+    finally:
+        catalog_request_finished()
+    assert catalog_plans() is not catalog_plans()  # outside a request: the cache as before, no memo
