@@ -3,10 +3,10 @@ member's role may use it, so the menu never links to a page that is not there.""
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Action
+from console.urltools import reverse_cached
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def build_navigation(request) -> list[dict]:
                 if app is None:
                     continue
                 kwargs["app_name"] = app.name
-            items.append({"label": entry.label, "url": reverse(entry.url_name, kwargs=kwargs), "active": False})
+            items.append({"label": entry.label, "url": reverse_cached(entry.url_name, kwargs=kwargs), "active": False})
         if items:
             sections.append({"title": app.name if entries[0].scope == "app" and app else title, "items": items})
     _mark_active(sections, request.path)

@@ -1,9 +1,13 @@
 """URLs for the rows of a page, reversed once per page (issue 14: a ``{% url %}`` per row was a tenth of the
-members page and of the audit log)."""
+members page and of the audit log); and ``reverse`` remembered per process, behind every ``{% url %}`` tag
+(console.templatetags.urlcache, a template builtin) and the left navigation."""
 
 from collections.abc import Callable
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 
 def row_url_maker(viewname: str, *, kwargs: dict, vary: str, placeholder) -> Callable[[object], str]:
@@ -15,3 +19,27 @@ def row_url_maker(viewname: str, *, kwargs: dict, vary: str, placeholder) -> Cal
     template = reverse(viewname, kwargs={**kwargs, vary: placeholder})
     head, _sep, tail = template.rpartition(str(placeholder))
     return lambda value: f"{head}{value}{tail}"
+
+
+def reverse_cached(viewname, *, args=(), kwargs=None, current_app=None) -> str:
+    """``reverse``, remembered per process (issue 14: the top bar, the left navigation and the page's own links are
+    the same few dozen URLs on every request, and each ``reverse`` cost as much as rendering a table row).
+
+    The answer is a pure function of its arguments, the script prefix, the URLconf and the language, which are all
+    in the key; only plain ``str``/``int`` arguments are remembered (anything else is reversed as usual), and a
+    NoReverseMatch is raised again each time, never remembered."""
+    kwargs = kwargs or {}
+    if type(viewname) is str and all(type(a) in _PLAIN for a in args) and all(
+        type(v) in _PLAIN for v in kwargs.values()
+    ):
+        return _reverse_remembered(viewname, tuple(args), tuple(sorted(kwargs.items())), current_app,
+                                   get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF, get_language())
+    return reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
+
+
+_PLAIN = (str, int)
+
+
+@lru_cache(maxsize=8192)
+def _reverse_remembered(viewname, args, kwargs, current_app, _prefix, _urlconf, _root, _language) -> str:
+    return reverse(viewname, args=list(args), kwargs=dict(kwargs), current_app=current_app)

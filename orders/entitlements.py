@@ -7,12 +7,18 @@ every quota-bounded write calls ``require_quota``; the console pages, the checko
 these functions and nothing else.
 """
 
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from apps.plans.entitlements import Entitlements, Quota, entitlements_for
 from apps.plans.models import Feature, Plan, PlanFeature
-from apps.plans.selectors import free_plan
+from apps.plans.selectors import catalog_generation_key, catalog_is_fresh, free_plan
 from console.errors import DomainError
 from orders.models import Order, OrderLine
 
@@ -81,14 +87,59 @@ def _features_prefetch(prefix: str = "") -> Prefetch:
     return Prefetch(f"{prefix}plan_features", queryset=PlanFeature.objects.select_related("feature"))
 
 
-def app_entitlements(*, app) -> Entitlements:
-    """The effective entitlements of an app from its in-service plan order and add-ons; Free if none.
-    A constant number of queries, whatever the number of add-on lines."""
-    # The plan's feature rows come from the catalog cache (apps.plans.entitlements.plan_features).
+def _generation_key(app_id: int) -> str:
+    return f"orders:entitlements-generation:{app_id}"
+
+
+def _entry_key(app_id: int) -> str:
+    return f"orders:entitlements:{app_id}"
+
+
+def _bump_generations(app_ids: list[int]) -> None:
+    cache.set_many({_generation_key(pk): uuid.uuid4().hex for pk in app_ids}, None)
+
+
+def forget_app_entitlements(app_ids: Iterable[int]) -> None:
+    """The apps' orders changed (a status, a line): their cached entitlements are stale. A new generation at once
+    (the writer's own next read) and again after the commit (a reader that read the old rows meanwhile cached
+    them under the first new generation)."""
+    ids = sorted({pk for pk in app_ids if pk is not None})
+    if not ids:
+        return
+    _bump_generations(ids)
+    transaction.on_commit(lambda: _bump_generations(ids))
+
+
+def _entitlements_from_database(*, app) -> Entitlements:
     plan_order = in_service_plan_orders().filter(app=app).select_related("plan").first()
     if plan_order is None:
         return entitlements_for(plan=free_plan(), addon_lines=())
     return entitlements_for(plan=plan_order.plan, addon_lines=in_service_addon_lines(plan_order=plan_order))
+
+
+def app_entitlements(*, app) -> Entitlements:
+    """The effective entitlements of an app from its in-service plan order and add-ons; Free if none.
+    A constant number of queries, whatever the number of add-on lines; none on most pages (issue 14):
+
+    the result is cached per app, tagged with the app's generation (a new one on every change of its orders:
+    ``forget_app_entitlements``, called by ``order_transition``/``order_transition_set`` and the Order and
+    OrderLine signals) and the catalog's; one cache round trip reads the entry and both generations, and an
+    entry whose tags differ is rebuilt. Without an app generation yet, nothing is cached until one is set (an
+    evicted generation never revives an old entry). ``fresh_catalog`` (a purchase) reads the database."""
+    if catalog_is_fresh():
+        return _entitlements_from_database(app=app)
+    app_key, entry_key, catalog_key = _generation_key(app.pk), _entry_key(app.pk), catalog_generation_key()
+    found = cache.get_many([entry_key, app_key, catalog_key])
+    generation, catalog = found.get(app_key), found.get(catalog_key)
+    cached = found.get(entry_key)
+    if cached is not None and generation is not None and cached[0] == generation and cached[1] == catalog:
+        return cached[2]
+    value = _entitlements_from_database(app=app)
+    if generation is None:
+        cache.add(app_key, uuid.uuid4().hex, None)
+    else:
+        cache.set(entry_key, (generation, catalog, value), settings.CONSOLE_CACHE_SECONDS)
+    return value
 
 
 def require_feature(*, app, code: str, entitlements: Entitlements | None = None) -> Entitlements:

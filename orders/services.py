@@ -19,6 +19,7 @@ from apps.audit.models import AuditEntry
 from apps.audit.services import audit_record
 from apps.plans.selectors import fresh_catalog
 from console.timeutil import business_date, business_now
+from orders.entitlements import forget_app_entitlements
 from orders.exceptions import InvalidOrderTransition, PurchaseNotAllowed
 from orders.models import Order, OrderLine, OrderStatusChange, item_label, new_order_number
 from orders.selectors import AddonRequest, purchase_agreement_current, purchase_quote
@@ -235,11 +236,13 @@ def order_transition_set(
     if connection.vendor == "postgresql":
         return _order_transition_set_sql(order_ids=list(order_ids), from_status=from_status, to_status=to_status,
                                          now=now, notes=notes, charge_end_dates=charge_end_dates or {})
-    ids = list(
-        Order.objects.filter(pk__in=list(order_ids), status=from_status).order_by().values_list("pk", flat=True)
+    rows = list(
+        Order.objects.filter(pk__in=list(order_ids), status=from_status).order_by().values_list("pk", "app_id")
     )
-    if not ids:
+    if not rows:
         return []
+    ids = [pk for pk, _app_id in rows]
+    forget_app_entitlements(app_id for _pk, app_id in rows)
     if to_status == Status.IN_SERVICE:
         Order.objects.filter(pk__in=ids).update(status=to_status, activated_at=now)
     else:
@@ -274,18 +277,20 @@ def _order_transition_set_sql(
             moved AS (
                 UPDATE {orders} o SET status = %s, {stamp}
                 FROM i WHERE o.id = i.id AND o.status = %s
-                RETURNING o.id, i.note
+                RETURNING o.id, o.app_id, i.note
             ),
             written AS (
                 INSERT INTO {history} (order_id, from_status, to_status, at, note)
                 SELECT moved.id, %s, %s, %s, moved.note FROM moved
             )
-            SELECT id FROM moved
+            SELECT id, app_id FROM moved
             """,  # noqa: S608 -- table names and fixed fragments only; values are params
             [order_ids, [charge_end_dates.get(pk) for pk in order_ids], [notes.get(pk, "")[:255] for pk in order_ids],
              to_status, now, from_status, from_status, to_status, now],
         )
-        return [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    forget_app_entitlements(row[1] for row in rows)
+    return [row[0] for row in rows]
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from apps.plans.models import AddOn, AddOnTier, Feature, Plan, PlanFeature
 
 _CATALOG_GENERATION_KEY = "plans:catalog-generation"
 _fresh = threading.local()
+_request = threading.local()  # the current request's catalog reads (cached_catalog)
 
 
 @contextmanager
@@ -28,24 +29,54 @@ def fresh_catalog():
         _fresh.on = previous
 
 
+def catalog_is_fresh() -> bool:
+    """Inside ``fresh_catalog``: callers that cache what they derive from the catalog read the database too."""
+    return getattr(_fresh, "on", False)
+
+
+def catalog_generation_key() -> str:
+    """The cache key of the catalog's generation, for caches of values derived from catalog rows (an app's
+    entitlements: orders.entitlements), which check it in the same round trip as their own entry."""
+    return _CATALOG_GENERATION_KEY
+
+
 def cached_catalog(name: str, build):
     """Catalog rows read on most pages, kept in the cache (issue 14). Saving or deleting any catalog row starts a
     new generation (apps.plans.signals), which every entry is checked against; CONSOLE_CACHE_SECONDS bounds the
     rest (a change made with ``QuerySet.update``, which sends no signal). ``fresh_catalog`` bypasses it."""
     if getattr(_fresh, "on", False):
         return build()
+    memo = getattr(_request, "memo", None)
+    if memo is not None and name in memo:
+        return memo[name]
     key = f"plans:catalog:{name}"
     found = cache.get_many([key, _CATALOG_GENERATION_KEY])
     generation = found.get(_CATALOG_GENERATION_KEY)
     cached = found.get(key)
     if cached is not None and cached[0] == generation:
-        return cached[1]
-    value = build()
-    cache.set(key, (generation, value), settings.CONSOLE_CACHE_SECONDS)
+        value = cached[1]
+    else:
+        value = build()
+        cache.set(key, (generation, value), settings.CONSOLE_CACHE_SECONDS)
+    if memo is not None:
+        memo[name] = value
     return value
 
 
+def catalog_request_started(**kwargs) -> None:
+    """Within one request each catalog entry is read from the cache once (issue 14: the feature overview asked
+    for the same plan's rows five times, a cache round trip each); ``forget_catalog`` empties the memo."""
+    _request.memo = {}
+
+
+def catalog_request_finished(**kwargs) -> None:
+    _request.memo = None
+
+
 def forget_catalog() -> None:
+    memo = getattr(_request, "memo", None)
+    if memo:
+        memo.clear()
     cache.set(_CATALOG_GENERATION_KEY, uuid.uuid4().hex, None)
 
 

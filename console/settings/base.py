@@ -112,6 +112,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "console.context_processors.chrome",
             ],
+            # {% url %} through a per-process memo of reverse() (issue 14): same syntax and answers.
+            "builtins": ["console.templatetags.urlcache"],
         },
     },
 ]
@@ -131,7 +133,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # One cache for every worker process when Redis is configured; otherwise each process has its own memory cache.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "console"}
+        # Django's RedisCache with one redis client per pool instead of one per call (issue 14: console.cache).
+        {"BACKEND": "console.cache.SharedClientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "console"}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "console"}
     ),

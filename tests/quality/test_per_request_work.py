@@ -116,3 +116,81 @@ def test_the_bill_list_counts_each_bills_lines(owner_client, org):
     Bill.objects.create(organization=org, month=dt.date(2025, 12, 1), total=Decimal("0.00"))
     page = owner_client.get(reverse("billing:bill_list", kwargs={"org_name": "acme"})).content.decode()
     assert '<td class="text-end">2</td>' in page and '<td class="text-end">0</td>' in page
+
+
+def _order_sql(sql: list[str]) -> list[str]:
+    return [q for q in sql if 'FROM "orders_order' in q]
+
+
+@pytest.mark.parametrize("activation", ["one order", "set-based tick"])
+def test_an_upgrade_going_in_service_shows_at_once_through_the_cached_entitlements(owner_client, org, activation):
+    from django.utils import timezone
+
+    from orders.entitlements import app_entitlements
+    from orders.services import order_activate, orders_activate_due
+    from tests.orders.factories import app_on_plan
+
+    app = AppFactory(organization=org, name="chat")
+    app_on_plan(app, "pro")
+    url = reverse("features:overview", kwargs={"org_name": "acme", "app_name": "chat"})
+    past = timezone.now() - dt.timedelta(minutes=5)
+    upgrade = OrderFactory(app=app, plan=Plan.objects.get(code="flagship"), status="provisioning",
+                           activate_after=past)
+    owner_client.get(url)
+    assert _order_sql(_sql(owner_client, url)) == []  # the entitlements come from the cache
+    assert app_entitlements(app=app).plan.code == "pro"
+    if activation == "one order":
+        assert order_activate(order=upgrade)
+    else:
+        assert orders_activate_due() == 1  # set-based: no signal, the transition forgets the app itself
+    assert app_entitlements(app=app).plan.code == "flagship"
+    page = owner_client.get(url).content.decode()
+    assert "Flagship" in page
+    assert _order_sql(_sql(owner_client, url)) == []  # cached again
+
+
+def test_an_add_on_going_in_service_raises_the_quota_at_once(owner_client, org):
+    from orders.entitlements import app_entitlements
+    from orders.services import order_transition
+    from tests.orders.factories import add_addon_line, app_on_plan
+
+    app = AppFactory(organization=org, name="chat")
+    pro = app_on_plan(app, "pro")
+    before = app_entitlements(app=app).quota("rest_rate").value
+    addon = OrderFactory(app=app, plan=None, plan_order=pro, status="provisioning")
+    add_addon_line(addon, "rest_rate", quantity=2)
+    assert app_entitlements(app=app).quota("rest_rate").value == before  # cached; provisioning does not count
+    order_transition(order=addon, to_status="in_service")
+    assert app_entitlements(app=app).quota("rest_rate").value > before
+    order_transition(order=addon, to_status="completed")
+    assert app_entitlements(app=app).quota("rest_rate").value == before
+
+
+def test_an_app_on_free_gets_its_first_plan_at_once(org):
+    from orders.entitlements import app_entitlements
+    from orders.services import order_activate
+
+    app = AppFactory(organization=org, name="chat")
+    assert app_entitlements(app=app).plan.code == "free"
+    assert app_entitlements(app=app).plan.code == "free"
+    order = OrderFactory(app=app, plan=Plan.objects.get(code="pro"), status="provisioning",
+                         activate_after=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    assert app_entitlements(app=app).plan.code == "free"
+    assert order_activate(order=order)
+    assert app_entitlements(app=app).plan.code == "pro"
+
+
+def test_within_a_request_the_catalog_is_read_once_and_a_change_in_it_is_seen(org):
+    from apps.plans.selectors import catalog_plans, catalog_request_finished, catalog_request_started
+
+    catalog_request_started()
+    try:
+        plans = catalog_plans()
+        assert catalog_plans() is plans  # the request's memo, no second cache read
+        pro = Plan.objects.get(code="pro")
+        pro.name_en = "Pro Max"
+        pro.save()  # a change in the same request (the admin's save) empties the memo
+        assert "Pro Max" in [plan.name_en for plan in catalog_plans()]
+    finally:
+        catalog_request_finished()
+    assert catalog_plans() is not catalog_plans()  # outside a request: the cache as before, no memo
