@@ -30,10 +30,11 @@ def im_users_console_page(*, app, prefix: str = "", after: str = "", size: int =
 
 
 def im_users_registered(*, app) -> int:
-    """How many IM users the app has (one index-only count; the users page asks it on its first page only)."""
-    from apps.im.models import ImUser
+    """How many IM users the app has: its counter row, kept by the register and delete services (no count over
+    the app's users on a page view)."""
+    from apps.im.models import UserCounter
 
-    return ImUser.objects.filter(app=app).count()
+    return UserCounter.objects.filter(app=app).values_list("registered", flat=True).first() or 0
 
 
 def im_user_deletion_impact(*, user) -> dict[str, int]:

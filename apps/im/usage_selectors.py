@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from apps.im import gate
-from apps.im.models import ImGroupMember, ImMessage, ImUser, UsageDay
+from apps.im.models import ImGroupMember, ImMessage, UsageDay, UserCounter
 from apps.plans.entitlements import Quota
 from console.timeutil import business_date, business_now
 
@@ -145,8 +145,9 @@ class QuotaUse:
 
 
 def app_quota_use(*, app, today: UsageRow, now: dt.datetime | None = None) -> QuotaUse:
-    """The current use of every quota of the app, in one query of scalar subqueries: an index count of the
-    IM users (exact; the metering's registered_users is the day's peak and may lag a minute), the largest
+    """The current use of every quota of the app, in one query of scalar subqueries: the IM users from the
+    app's counter row (exact, kept by the register/delete services; the metering's registered_users is the
+    day's peak and may lag a minute), the largest
     group and the busiest user (GROUP BY over the app's memberships), and the stored messages with the oldest
     one (the (app, sent_at) index). The calls/s peak is today's ``UsageDay`` row."""
     from apps.applications.models import App
@@ -156,8 +157,7 @@ def app_quota_use(*, app, today: UsageRow, now: dt.datetime | None = None) -> Qu
 
     members = ImGroupMember.objects.filter(group__app_id=OuterRef("pk")).order_by()
     row = App.objects.filter(pk=app.pk).values(
-        registered=scalar(ImUser.objects.filter(app_id=OuterRef("pk")).order_by().values("app_id")
-                          .annotate(n=Count("pk")), "n"),
+        registered=scalar(UserCounter.objects.filter(app_id=OuterRef("pk")), "registered"),
         largest=scalar(members.values("group_id").annotate(n=Count("pk")).order_by("-n"), "n"),
         busiest=scalar(members.values("user_id").annotate(n=Count("pk")).order_by("-n"), "n"),
         stored=scalar(ImMessage.objects.filter(app_id=OuterRef("pk")).order_by().values("app_id")

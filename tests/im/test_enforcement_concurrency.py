@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from apps.im import appcache, ratelimit
-from apps.im.models import ImGroupMember, ImMessage, ImUser
+from apps.im.models import ImGroupMember, ImMessage, ImUser, UserCounter
 from apps.plans.models import Plan, PlanFeature
 from apps.plans.selectors import forget_catalog
 from tests.applications.factories import AppFactory
@@ -81,6 +81,7 @@ def test_200_parallel_registrations_on_a_free_app_make_exactly_100_users():
     refused = [r.json() for r in responses if r.status_code == 429]
     assert {body["error"] for body in refused} == {"resource_limited"}
     assert ImUser.objects.filter(app=app).count() == 100
+    assert UserCounter.objects.get(app=app).registered == 100  # the pages' count, kept under the same lock
 
 
 def test_parallel_joins_of_a_group_stop_exactly_at_its_cap():

@@ -162,6 +162,7 @@ def build_im_data(*, app: App, users: int, groups: int, messages: int, now: dt.d
     people = ImUser.objects.bulk_create(
         (ImUser(app=app, username=f"user{i:06d}", password=IM_PASSWORD_HASH, nickname=f"User {i}", created=now,
                 modified=now) for i in range(users)), batch_size=5000)
+    UserCounter.objects.filter(app=app).update(registered=ImUser.objects.filter(app=app).count())
     if not people:
         return
     group_rows = ImGroup.objects.bulk_create(

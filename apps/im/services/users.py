@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.im import gate
@@ -95,6 +96,7 @@ def users_register(*, app, entries) -> list[ImUser]:
                 ImUser.objects.bulk_create(rows)
         except IntegrityError:
             raise _duplicate(app, users[0].username) from None
+        UserCounter.objects.filter(app=app).update(registered=F("registered") + len(rows))
     return rows
 
 
@@ -142,6 +144,7 @@ def user_delete(*, app, username: str) -> ImUser:
     UserCounter.objects.bulk_create([UserCounter(app=app)], ignore_conflicts=True)
     UserCounter.objects.select_for_update().get(app=app)
     user.delete()
+    UserCounter.objects.filter(app=app, registered__gt=0).update(registered=F("registered") - 1)
     return user
 
 
