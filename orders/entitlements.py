@@ -124,8 +124,9 @@ def app_entitlements(*, app) -> Entitlements:
     the result is cached per app, tagged with the app's generation (a new one on every change of its orders:
     ``forget_app_entitlements``, called by ``order_transition``/``order_transition_set`` and the Order and
     OrderLine signals) and the catalog's; one cache round trip reads the entry and both generations, and an
-    entry whose tags differ is rebuilt. Without an app generation yet, nothing is cached until one is set (an
-    evicted generation never revives an old entry). ``fresh_catalog`` (a purchase) reads the database."""
+    entry whose tags differ is rebuilt. Without an app generation yet, the request that starts one caches under
+    it (a new generation: an evicted one never revives an old entry). ``fresh_catalog`` (a purchase) reads the
+    database."""
     if catalog_is_fresh():
         return _entitlements_from_database(app=app)
     app_key, entry_key, catalog_key = _generation_key(app.pk), _entry_key(app.pk), catalog_generation_key()
@@ -136,9 +137,12 @@ def app_entitlements(*, app) -> Entitlements:
         return cached[2]
     value = _entitlements_from_database(app=app)
     if generation is None:
-        cache.add(app_key, uuid.uuid4().hex, None)
-    else:
-        cache.set(entry_key, (generation, catalog, value), settings.CONSOLE_CACHE_SECONDS)
+        # Start the app's generation and cache under it only if this request is the one that started it: a
+        # change of the app's orders meanwhile has set one already (the add fails) or replaces ours afterwards.
+        generation = uuid.uuid4().hex
+        if not cache.add(app_key, generation, None):
+            return value
+    cache.set(entry_key, (generation, catalog, value), settings.CONSOLE_CACHE_SECONDS)
     return value
 
 
