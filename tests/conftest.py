@@ -22,6 +22,17 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 ENGLISH = {"accept-language": "en"}
 
 
+def redis_url_for_tests(default_db: int) -> str:
+    """REDIS_URL when set (console/settings/test.py has already given each xdist worker its own db), else the local
+    Redis at ``default_db`` minus the worker's index, so that workers never clean each other's keys."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker.removeprefix("gw")) if worker.startswith("gw") else 0
+    return os.environ.get("REDIS_URL") or f"redis://127.0.0.1:6379/{default_db - index}"
+
+
+REDIS_REQUIRED = bool(os.environ.get("REDIS_URL"))  # CI sets it: a missing server fails instead of skipping
+
+
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Code called directly (services, forms, selectors) speaks English too, whatever a previous test's

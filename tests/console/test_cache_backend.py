@@ -7,8 +7,9 @@ import pytest
 import redis
 
 from console.cache import SharedClientRedisCache
+from tests.conftest import redis_url_for_tests
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/3"
+REDIS_URL = redis_url_for_tests(3)
 
 
 @pytest.fixture

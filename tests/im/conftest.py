@@ -1,12 +1,41 @@
 """A live server on a real socket and a plain HTTP client (requests), as an SDK or a curl user would call."""
 
 import pytest
+import redis
 import requests
 
-from apps.im import ratelimit
+from apps.im import metering, ratelimit
 from apps.sensitive_words.matcher import matchers
 from tests.accounts.factories import OrganizationFactory
 from tests.applications.factories import AppFactory
+from tests.conftest import REDIS_REQUIRED, redis_url_for_tests
+
+REDIS_URL = redis_url_for_tests(6)
+
+
+def _clean_im_keys(client) -> None:
+    for prefix in (metering.USAGE_KEY_PREFIX, metering.DAU_KEY_PREFIX, metering.APPS_KEY_PREFIX,
+                   ratelimit.KEY_PREFIX):
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
+@pytest.fixture
+def redis_url(settings, monkeypatch):
+    """The service on a real Redis (REDIS_URL, or this worker's local db): rate-limit windows and usage counters
+    cleared before and after. Skips without a server unless CI requires one."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError:
+        if REDIS_REQUIRED:
+            raise
+        pytest.skip("no Redis server")
+    settings.REDIS_URL = REDIS_URL
+    monkeypatch.setattr(ratelimit.redis_counter, "_down_until", 0.0)
+    _clean_im_keys(client)
+    yield client
+    _clean_im_keys(client)
 
 
 class Rest:

@@ -108,11 +108,11 @@ def test_parallel_joins_of_a_group_stop_exactly_at_its_cap():
 @pytest.mark.parametrize("backend", ["in-process", pytest.param("redis", marks=pytest.mark.redis)])
 def test_parallel_sends_are_not_accepted_beyond_the_plans_calls_per_second(backend, settings):
     if backend == "redis":
-        import os
-
         import redis
 
-        settings.REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/6"
+        from tests.im.conftest import REDIS_URL
+
+        settings.REDIS_URL = REDIS_URL
         redis.Redis.from_url(settings.REDIS_URL).ping()
     app = AppFactory()
     api = Api(app)

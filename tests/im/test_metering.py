@@ -1,12 +1,10 @@
 """Usage metering (issue 16, SPEC §12): REST calls by status class, messages, daily active users and the peak
 calls/s of each app and business day, in Redis and rolled up into UsageDay rows, or written to the database
-directly on the embedded default. Redis tests use REDIS_URL (db 7 for this branch in dev)."""
+directly on the embedded default. Redis tests use the redis_url fixture of tests/im/conftest.py."""
 
 import datetime as dt
-import os
 
 import pytest
-import redis
 import time_machine
 from django.db import connection
 from django.db.models import Sum
@@ -22,9 +20,6 @@ from console.timeutil import business_date, business_tz
 from tests.applications.factories import AppFactory
 from tests.concurrency import run_together
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/6"
-REDIS_REQUIRED = bool(os.environ.get("REDIS_URL"))  # CI sets it: a missing server fails instead of skipping
-
 DAY = dt.date(2026, 3, 10)
 NEXT_DAY = DAY + dt.timedelta(days=1)
 # 23:59:50 in Shanghai: 1,000 calls 20 ms apart put 500 on each side of midnight, 50 in each second.
@@ -34,29 +29,6 @@ CALLS, USERS = 1000, 50
 # Per business day: 500 calls, a quarter each of password tokens, sends, unknown users (404) and user reads.
 EXPECTED_DAY = {"calls_2xx": 375, "calls_4xx": 125, "calls_429": 0, "calls_5xx": 0, "messages": 125,
                 "active_users": 50, "peak_calls_per_second": 50}
-
-
-def _clean(client) -> None:
-    for prefix in (metering.USAGE_KEY_PREFIX, metering.DAU_KEY_PREFIX, metering.APPS_KEY_PREFIX,
-                   ratelimit.KEY_PREFIX):
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
-
-
-@pytest.fixture
-def redis_url(settings, monkeypatch):
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
-    try:
-        client.ping()
-    except redis.RedisError:
-        if REDIS_REQUIRED:
-            raise
-        pytest.skip("no Redis server")
-    settings.REDIS_URL = REDIS_URL
-    monkeypatch.setattr(ratelimit.redis_counter, "_down_until", 0.0)
-    _clean(client)
-    yield client
-    _clean(client)
 
 
 @pytest.fixture

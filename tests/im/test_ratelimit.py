@@ -1,11 +1,9 @@
 """The per-app calls/s limit: the in-process limiter and the Redis window (marked redis, Redis db 6 in dev)."""
 
-import os
 import threading
 import time
 
 import pytest
-import redis
 
 from apps.im import ratelimit
 from apps.im.ratelimit import check_rate, local_limiter
@@ -69,24 +67,6 @@ def test_an_unreachable_redis_falls_back_to_the_in_process_limiter(settings, mon
     assert ratelimit.redis_counter._down_until > 100.5  # Redis is not asked again for a while
 
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/6"
-REDIS_REQUIRED = bool(os.environ.get("REDIS_URL"))  # CI sets it: a missing server fails instead of skipping
-
-
-@pytest.fixture
-def redis_url(settings, monkeypatch):
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
-    try:
-        client.ping()
-    except redis.RedisError:
-        if REDIS_REQUIRED:
-            raise
-        pytest.skip("no Redis server")
-    settings.REDIS_URL = REDIS_URL
-    monkeypatch.setattr(ratelimit.redis_counter, "_down_until", 0.0)
-    for key in client.scan_iter(f"{ratelimit.KEY_PREFIX}:*"):
-        client.delete(key)
-    return client
 
 
 @pytest.mark.redis
