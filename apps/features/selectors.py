@@ -56,9 +56,7 @@ class FeatureRow:
     @property
     def used_percent(self) -> int:
         """For the usage meter of a limited quota (0 when unlimited or not counted)."""
-        if self.used is None or Quota(self.value).unlimited:
-            return 0
-        return min(100, round(self.used * 100 / self.value)) if self.value else 100
+        return 0 if self.used is None else Quota(self.value).percent_used(self.used)
 
     @property
     def settings_url_name(self) -> str:

@@ -198,11 +198,7 @@ class Meter:
 
     @property
     def percent(self) -> int:
-        if self.quota.unlimited:
-            return 0
-        if not self.quota.value:
-            return 100
-        return min(100, round(self.used * 100 / self.quota.value))
+        return self.quota.percent_used(self.used)
 
 
 def quota_meters(*, app, use: QuotaUse) -> dict[str, Meter]:

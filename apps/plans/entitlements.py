@@ -38,6 +38,12 @@ class Quota:
         """A bought tier sets the cap; the higher of the two wins."""
         return self if not Quota(tier_value).exceeds(self) else Quota(tier_value)
 
+    def percent_used(self, used: int) -> int:
+        """How full a meter of ``used`` against this quota is, 0–100 (0 when unlimited, 100 on a zero quota)."""
+        if self.value is None:
+            return 0
+        return min(100, round(used * 100 / self.value)) if self.value else 100
+
     def plus(self, amount: int) -> "Quota":
         return self if self.value is None else Quota(self.value + amount)
 
