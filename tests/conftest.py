@@ -151,20 +151,24 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _ensure_catalog() -> None:
-    """Transactional tests flush every table, including the catalog and data centers that migrations seed;
-    put them back (idempotent) so every test starts from the seeded catalog."""
+    """Transactional tests flush every table, including the catalog, the data centers and the purchase agreement
+    that migrations seed; put them back (idempotent) so every test starts from the seeded data, whichever tests
+    ran before it in its xdist worker."""
     import importlib
 
     from django.apps import apps as django_apps
 
     from apps.applications.models import DataCenter
     from apps.plans.models import Plan
+    from orders.models import PurchaseAgreement
 
     if not Plan.objects.exists():
         importlib.import_module("apps.plans.migrations.0002_seed_catalog").seed(django_apps, None)
         importlib.import_module("apps.plans.migrations.0003_im_users_quota").seed(django_apps, None)
     if not DataCenter.objects.exists():
         importlib.import_module("apps.applications.migrations.0002_seed_data_centers").seed(django_apps, None)
+    if not PurchaseAgreement.objects.exists():
+        importlib.import_module("orders.migrations.0003_purchase_agreement_v1").seed(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
