@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 
@@ -29,15 +30,23 @@ def reverse_cached(viewname, *, args=(), kwargs=None, current_app=None) -> str:
     in the key; only plain ``str``/``int`` arguments are remembered (anything else is reversed as usual), and a
     NoReverseMatch is raised again each time, never remembered."""
     kwargs = kwargs or {}
-    if type(viewname) is str and all(type(a) in _PLAIN for a in args) and all(
+    if type(viewname) in _PLAIN_STR and all(type(a) in _PLAIN for a in args) and all(
         type(v) in _PLAIN for v in kwargs.values()
     ):
-        return _reverse_remembered(viewname, tuple(args), tuple(sorted(kwargs.items())), current_app,
+        return _reverse_remembered(str(viewname), tuple(map(_plain, args)),
+                                   tuple(sorted((k, _plain(v)) for k, v in kwargs.items())), current_app,
                                    get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF, get_language())
     return reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
 
 
-_PLAIN = (str, int)
+# A template's string literals ({% url 'app:view' %}) and escaped values are SafeStrings: the same text, remembered
+# as plain str (before, every {% url %} tag missed the memo and reversed: issue 14).
+_PLAIN_STR = (str, SafeString)
+_PLAIN = (str, SafeString, int)
+
+
+def _plain(value):
+    return str(value) if type(value) is SafeString else value
 
 
 @lru_cache(maxsize=8192)
