@@ -129,20 +129,43 @@ def app_entitlements(*, app) -> Entitlements:
     database."""
     if catalog_is_fresh():
         return _entitlements_from_database(app=app)
-    app_key, entry_key, catalog_key = _generation_key(app.pk), _entry_key(app.pk), catalog_generation_key()
-    found = cache.get_many([entry_key, app_key, catalog_key])
-    generation, catalog = found.get(app_key), found.get(catalog_key)
+    return _cached_per_app(app_id=app.pk, entry_key=_entry_key(app.pk), tag_keys=[catalog_generation_key()],
+                           compute=lambda: _entitlements_from_database(app=app))
+
+
+def _in_flight_key(app_id: int) -> str:
+    return f"orders:in-flight:{app_id}"
+
+
+def app_has_orders_in_flight(*, app) -> bool:
+    """Whether the app has a provisioning order. Cached like the entitlements, under the app's generation, which
+    every change of its orders replaces (an order placed, activated or cancelled), so the app overview skips its
+    in-flight query on most views (issue 14)."""
+    return _cached_per_app(
+        app_id=app.pk, entry_key=_in_flight_key(app.pk), tag_keys=[],
+        compute=lambda: Order.objects.filter(app=app, status=Order.Status.PROVISIONING).exists(),
+    )
+
+
+def _cached_per_app(*, app_id: int, entry_key: str, tag_keys: list[str], compute):
+    """``compute()``, cached at ``entry_key`` tagged with the app's generation and the values at ``tag_keys``; one
+    cache round trip reads the entry and its tags, and an entry whose tags differ is computed again. Without an
+    app generation yet, the request that starts one caches under it (a new generation: an evicted one never
+    revives an old entry)."""
+    keys = [_generation_key(app_id), *tag_keys]
+    found = cache.get_many([entry_key, *keys])
+    tags = [found.get(key) for key in keys]
     cached = found.get(entry_key)
-    if cached is not None and generation is not None and cached[0] == generation and cached[1] == catalog:
-        return cached[2]
-    value = _entitlements_from_database(app=app)
-    if generation is None:
+    if cached is not None and tags[0] is not None and cached[0] == tags:
+        return cached[1]
+    value = compute()
+    if tags[0] is None:
         # Start the app's generation and cache under it only if this request is the one that started it: a
         # change of the app's orders meanwhile has set one already (the add fails) or replaces ours afterwards.
-        generation = uuid.uuid4().hex
-        if not cache.add(app_key, generation, None):
+        tags[0] = uuid.uuid4().hex
+        if not cache.add(keys[0], tags[0], None):
             return value
-    cache.set(entry_key, (generation, catalog, value), settings.CONSOLE_CACHE_SECONDS)
+    cache.set(entry_key, (tags, value), settings.CONSOLE_CACHE_SECONDS)
     return value
 
 

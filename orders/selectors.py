@@ -18,7 +18,7 @@ from apps.plans.models import AddOn, Plan
 from apps.plans.selectors import catalog_addons, catalog_plans
 from console.money import ZERO, prorate, quantize_money
 from console.timeutil import business_date, days_in_month
-from orders.entitlements import app_entitlements
+from orders.entitlements import app_entitlements, app_has_orders_in_flight
 from orders.exceptions import PurchaseNotAllowed
 from orders.models import Order, OrderLine, PurchaseAgreement, item_label
 
@@ -260,6 +260,8 @@ def order_detail_queryset(*, organization) -> QuerySet:
 
 def orders_in_flight(*, app) -> list[Order]:
     """The app's orders still provisioning (a plan change or add-ons on their way), oldest first."""
+    if not app_has_orders_in_flight(app=app):
+        return []
     return list(
         Order.objects.filter(app=app, status=Order.Status.PROVISIONING)
         .select_related("plan", "app__organization")

@@ -400,6 +400,20 @@ def test_anonymous_is_sent_to_login(client, app):
 
 
 @pytest.mark.django_db
+def test_the_app_overview_shows_an_order_placed_after_it_was_viewed_without_one(owner_client, app, buy):
+    """The overview remembers that the app has no order in flight (orders.entitlements): a purchase forgets it."""
+    overview = reverse("applications:app_detail", kwargs={"org_name": "acme", "app_name": app.name})
+    for _ in range(2):
+        assert "in progress" not in owner_client.get(overview).content.decode()
+    order = buy(app, "flagship", [])
+    page = owner_client.get(overview).content.decode()
+    assert "Upgrade to Flagship in progress" in page and 'hx-trigger="every 3s"' in page
+    assert "Upgrade to Flagship in progress" in owner_client.get(overview).content.decode()  # from the cache now
+    orders_activate_due(now=order.activate_after)
+    assert "in progress" not in owner_client.get(overview).content.decode()
+
+
+@pytest.mark.django_db
 def test_app_and_feature_overviews_reflect_the_order_once_in_service(owner_client, app, buy):
     order = buy(app, "flagship", [AddonRequest(code="group_members", tier_value=8000)])
     overview = reverse("applications:app_detail", kwargs={"org_name": "acme", "app_name": app.name})
