@@ -4,6 +4,7 @@ filter replaces words with *** (the walkthrough shows a replaced message). chat-
 stored messages and 30 days of usage, so its IM and usage pages look lived-in. Idempotent."""
 
 import datetime as dt
+import os
 import random
 
 from django.utils import timezone
@@ -30,7 +31,7 @@ def notes(organization) -> list[str]:
     if app is None:
         return []
     return [
-        f"IM REST API of {app.app_key} (base http://127.0.0.1:8000/rest/):",
+        f"IM REST API of {app.app_key} (base http://{os.environ.get('CONSOLE_ADDR') or '127.0.0.1:8000'}/rest/):",
         f"  ORG_NAME={app.organization.name} APP_NAME={app.name}",
         f"  CLIENT_ID={app.client_id}",
         f"  CLIENT_SECRET={app.client_secret}",

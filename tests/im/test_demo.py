@@ -21,6 +21,14 @@ def test_seed_demo_prepares_chat_prod_for_the_rest_walkthrough_and_prints_its_cr
     assert not ip_allowed(app=app, address="192.0.2.1")[0]
     assert app.ip_whitelist_entries.filter(network="127.0.0.1").count() == 1
     assert SensitiveWordSettings.objects.get(app=app).action == "replace"
+    assert "(base http://127.0.0.1:8000/rest/)" in printed
+
+
+def test_seed_demo_prints_the_rest_base_at_the_address_the_console_runs_on(monkeypatch):
+    monkeypatch.setenv("CONSOLE_ADDR", "0.0.0.0:9000")  # scripts/run --addr 0.0.0.0:9000 exports it
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "(base http://0.0.0.0:9000/rest/)" in out.getvalue()
 
 
 def test_seed_demo_gives_chat_prod_im_users_groups_messages_and_30_days_of_usage():
