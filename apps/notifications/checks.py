@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.applications.models import App
 from apps.audit.services import audit_app
 from apps.callbacks.models import CallbackDelivery, CallbackRule
-from apps.im.models import ImGroupMember, ImUser
+from apps.im.models import ImGroupMember, UserCounter
 from apps.im.selectors import usage_peaks_on
 from apps.notifications.models import Alert, Kind, Severity
 from apps.notifications.services import Found, Recorded, record_check
@@ -150,10 +150,11 @@ def check_callbacks(*, now: dt.datetime | None = None) -> Recorded:
 def check_quotas(*, now: dt.datetime | None = None) -> Recorded:
     """Registered IM users, members of the largest group and today's peak REST calls in one second (the usage
     roll-up's UsageDay row) at 80% and 100% of the app's limits -> warning linking to the checkout with the
-    feature that lifts the limit preselected. Three grouped reads over all apps, then the entitlement gate once
+    feature that lifts the limit preselected. Three reads over all apps, then the entitlement gate once
     per app that has IM users or made REST calls today."""
     now = now or timezone.now()
-    users = dict(ImUser.objects.values("app_id").order_by().annotate(n=Count("pk")).values_list("app_id", "n"))
+    # The registered count kept under the registration lock (UserCounter), not a count over every IM user.
+    users = dict(UserCounter.objects.filter(registered__gt=0).values_list("app_id", "registered"))
     per_group = (ImGroupMember.objects.values("group_id", "group__app_id").order_by()
                  .annotate(n=Count("pk")).values_list("group__app_id", "n"))
     largest: dict[int, int] = {}

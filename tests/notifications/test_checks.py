@@ -8,7 +8,8 @@ import time_machine
 
 from apps.audit.models import AuditEntry
 from apps.callbacks.models import CallbackRule
-from apps.im.models import ImGroup, ImGroupMember, ImUser
+from apps.im.models import ImGroup, ImGroupMember
+from apps.im.services.users import users_register
 from apps.notifications import checks
 from apps.notifications.models import Alert, Kind, Severity, State
 from billing.selectors import month_to_date_consumption
@@ -133,8 +134,9 @@ def test_failing_callbacks_warn_then_switch_the_rule_off_until_someone_switches_
 def test_quotas_warn_at_80_and_100_percent_of_the_free_limits(org):
     app = AppFactory(organization=org)  # Free: 100 IM users, 100 members per group
     small = AppFactory(organization=org)
-    ImUser.objects.bulk_create([ImUser(app=small, username=f"s{i}", password="x") for i in range(3)])
-    users = ImUser.objects.bulk_create([ImUser(app=app, username=f"u{i}", password="x") for i in range(80)])
+    users_register(app=small, entries=[{"username": f"s{i}", "password": "secret-1"} for i in range(3)])
+    users = [*users_register(app=app, entries=[{"username": f"u{i}", "password": "secret-1"} for i in range(60)]),
+             *users_register(app=app, entries=[{"username": f"u{i}", "password": "secret-1"} for i in range(60, 80)])]
     group = ImGroup.objects.create(app=app, name="g", maxusers=200, owner=users[0])
     ImGroupMember.objects.bulk_create([ImGroupMember(group=group, user=u) for u in users[:79]])
 
@@ -145,7 +147,7 @@ def test_quotas_warn_at_80_and_100_percent_of_the_free_limits(org):
                                                                                     100)
     assert (alert.url_name, alert.url_query) == ("orders:checkout", "feature=im_users")
 
-    more = ImUser.objects.bulk_create([ImUser(app=app, username=f"v{i}", password="x") for i in range(20)])
+    more = users_register(app=app, entries=[{"username": f"v{i}", "password": "secret-1"} for i in range(20)])
     ImGroupMember.objects.bulk_create([ImGroupMember(group=group, user=u) for u in [users[79], *more]])
     with time_machine.travel(at(MARCH_10, 10), tick=False):
         checks.check_quotas()
