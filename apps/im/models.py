@@ -183,6 +183,9 @@ class UsageDay(models.Model):
         verbose_name = _("IM usage day")
         verbose_name_plural = _("IM usage days")
         constraints = [models.UniqueConstraint(fields=["app", "day"], name="im_usage_day_unique")]
+        # The quota alert reads one day across every app each run (selectors.usage_peaks_on): without it, a scan
+        # of every app's whole history.
+        indexes = [models.Index(fields=["day"], name="im_usage_day_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.app_id} {self.day}"
