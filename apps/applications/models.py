@@ -1,4 +1,5 @@
 import secrets
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -52,6 +53,8 @@ class App(models.Model):
     product_name = models.CharField(_("product name"), max_length=32)
     description = models.TextField(_("description"), max_length=512, blank=True)
     data_center = models.ForeignKey(DataCenter, on_delete=models.PROTECT, related_name="apps")
+    # Easemob's "application" field of every REST answer: an id that says nothing about the database.
+    uuid = models.UUIDField(_("application UUID"), default=uuid.uuid4, unique=True, editable=False)
     client_id = models.CharField(_("Client ID"), max_length=64, unique=True, default=_client_id, editable=False)
     client_secret = EncryptedTextField(_("Client Secret"), default=_client_secret, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)

@@ -54,7 +54,7 @@ class Call:
         """Easemob's common response fields around ``body``."""
         return {
             "action": action,
-            "application": str(self.app.pk),
+            "application": str(self.app.uuid),
             "path": self.path,
             "uri": self.request.build_absolute_uri(self.request.path),
             **body,

@@ -39,7 +39,7 @@ def token(call: Call) -> dict:
         issued = auth.token_for_client(app=call.app, client_id=data.get("client_id"),
                                        client_secret=data.get("client_secret"), ttl=data.get("ttl"))
         return {"access_token": issued.access_token, "expires_in": issued.expires_in,
-                "application": str(call.app.pk)}
+                "application": str(call.app.uuid)}
     if grant == "password":
         issued = auth.token_for_user(app=call.app, username=data.get("username"), password=data.get("password"),
                                      ttl=data.get("ttl"))

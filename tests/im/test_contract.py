@@ -58,7 +58,7 @@ def test_client_credentials_gives_an_app_token(rest, im_app):
     assert set(body) == {"access_token", "expires_in", "application"}
     assert body["expires_in"] == 1024000
     assert body["access_token"].startswith("YWMt")
-    assert body["application"] == str(im_app.pk)
+    assert body["application"] == str(im_app.uuid)
 
 
 def test_app_token_lasts_the_default_sixty_days_and_ttl_cannot_lengthen_it(rest, im_app):
@@ -128,6 +128,7 @@ def test_register_one_user(admin, im_app):
         assert key in body
     assert body["action"] == "post" and body["path"] == "/users"
     assert body["organization"] == "easemob-demo" and body["applicationName"] == "testapp"
+    assert body["application"] == str(im_app.uuid) != str(im_app.pk)
     entity = body["entities"][0]
     assert entity["username"] == "user1" and entity["nickname"] == "testuser" and entity["activated"] is True
     stored = ImUser.objects.get(app=im_app, username="user1")
