@@ -27,7 +27,9 @@ class Order(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="orders", db_index=False
     )
-    app = models.ForeignKey("applications.App", on_delete=models.PROTECT, related_name="orders")
+    # No index of its own: an app's orders are read by status, through one_in_service_plan_order_per_app and
+    # one_provisioning_order_per_app, or within its organization's (order_org_created_idx) (issue 14).
+    app = models.ForeignKey("applications.App", on_delete=models.PROTECT, related_name="orders", db_index=False)
     # Set on a plan order (optionally with add-ons in the same order); empty on an add-ons-only order. No index:
     # no query looks orders up by plan (a handful of plans; the in-service plan order is found by app through
     # one_in_service_plan_order_per_app), and each index is upkeep on every status change (issue 14).
