@@ -96,7 +96,10 @@ def _entry_key(app_id: int) -> str:
 
 
 def _bump_generations(app_ids: list[int]) -> None:
-    cache.set_many({_generation_key(pk): uuid.uuid4().hex for pk in app_ids}, None)
+    """One new value for all the apps of a bump: a generation only has to differ from the app's earlier ones (an
+    entry is per app), and the activation job bumps thousands of apps at a time (issue 14)."""
+    generation = uuid.uuid4().hex
+    cache.set_many(dict.fromkeys(map(_generation_key, app_ids), generation), None)
 
 
 def forget_app_entitlements(app_ids: Iterable[int]) -> None:
