@@ -125,11 +125,11 @@ def app_entitlements(*, app) -> Entitlements:
     A constant number of queries, whatever the number of add-on lines; none on most pages (issue 14):
 
     the result is cached per app, tagged with the app's generation (a new one on every change of its orders:
-    ``forget_app_entitlements``, called by ``order_transition``/``order_transition_set`` and the Order and
-    OrderLine signals) and the catalog's; one cache round trip reads the entry and both generations, and an
-    entry whose tags differ is rebuilt. Without an app generation yet, the request that starts one caches under
-    it (a new generation: an evicted one never revives an old entry). ``fresh_catalog`` (a purchase) reads the
-    database."""
+    ``forget_app_entitlements``, called by ``order_transition``/``order_transition_set``, the activation statement
+    and the Order and OrderLine signals) and the catalog's; one cache round trip reads the entry and both
+    generations, and an entry whose tags differ is rebuilt. Without an app generation yet, the request that starts
+    one caches under it (a new generation: an evicted one never revives an old entry). ``fresh_catalog`` (a
+    purchase) reads the database."""
     if catalog_is_fresh():
         return _entitlements_from_database(app=app)
     app_key, entry_key, catalog_key = _generation_key(app.pk), _entry_key(app.pk), catalog_generation_key()

@@ -28,8 +28,8 @@ from orders.tokens import checkout_token_key
 Status = Order.Status
 logger = logging.getLogger(__name__)
 
-# The order pipeline as data; order_transition (one order) and order_transition_set (many, set-based) are the only
-# code that assigns Order.status.
+# The order pipeline as data; order_transition (one order), order_transition_set (many, set-based) and, on
+# PostgreSQL, the activation job's statement (_activate_due_batch_sql) are the only code that assigns Order.status.
 TRANSITIONS: dict[str, set[str]] = {
     Status.PROVISIONING: {Status.IN_SERVICE},
     Status.IN_SERVICE: {Status.COMPLETED},
