@@ -6,14 +6,15 @@ from pathlib import Path
 
 
 def recreate_postgres_database(url: str) -> None:
-    """Drop and create the database of ``url``; only a name starting with console_bench is ever dropped."""
+    """Drop and create the database of ``url``; only a throwaway name (console_bench…, or …_bench for a
+    developer's own prefix such as act_bench) is ever dropped."""
     import environ
     import psycopg
 
     config = environ.Env.db_url_config(url)
     name = config["NAME"]
-    if not name.startswith("console_bench"):
-        sys.exit(f"Refusing to drop {name!r}: use a database named console_bench for the benchmark.")
+    if not (name.startswith("console_bench") or name.endswith("_bench")):
+        sys.exit(f"Refusing to drop {name!r}: use a database named console_bench… or …_bench for the benchmark.")
     with psycopg.connect(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"],
                          password=config["PASSWORD"] or None, dbname="postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -96,7 +96,10 @@ def _entry_key(app_id: int) -> str:
 
 
 def _bump_generations(app_ids: list[int]) -> None:
-    cache.set_many({_generation_key(pk): uuid.uuid4().hex for pk in app_ids}, None)
+    """One new value for all the apps of a bump: a generation only has to differ from the app's earlier ones (an
+    entry is per app), and the activation job bumps thousands of apps at a time (issue 14)."""
+    generation = uuid.uuid4().hex
+    cache.set_many(dict.fromkeys(map(_generation_key, app_ids), generation), None)
 
 
 def forget_app_entitlements(app_ids: Iterable[int]) -> None:
@@ -122,11 +125,11 @@ def app_entitlements(*, app) -> Entitlements:
     A constant number of queries, whatever the number of add-on lines; none on most pages (issue 14):
 
     the result is cached per app, tagged with the app's generation (a new one on every change of its orders:
-    ``forget_app_entitlements``, called by ``order_transition``/``order_transition_set`` and the Order and
-    OrderLine signals) and the catalog's; one cache round trip reads the entry and both generations, and an
-    entry whose tags differ is rebuilt. Without an app generation yet, the request that starts one caches under
-    it (a new generation: an evicted one never revives an old entry). ``fresh_catalog`` (a purchase) reads the
-    database."""
+    ``forget_app_entitlements``, called by ``order_transition``/``order_transition_set``, the activation statement
+    and the Order and OrderLine signals) and the catalog's; one cache round trip reads the entry and both
+    generations, and an entry whose tags differ is rebuilt. Without an app generation yet, the request that starts
+    one caches under it (a new generation: an evicted one never revives an old entry). ``fresh_catalog`` (a
+    purchase) reads the database."""
     if catalog_is_fresh():
         return _entitlements_from_database(app=app)
     return _cached_per_app(app_id=app.pk, entry_key=_entry_key(app.pk), tag_keys=[catalog_generation_key()],

@@ -27,15 +27,23 @@ class Order(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="orders", db_index=False
     )
-    app = models.ForeignKey("applications.App", on_delete=models.PROTECT, related_name="orders")
-    # Set on a plan order (optionally with add-ons in the same order); empty on an add-ons-only order.
-    plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="orders")
-    # An add-ons-only order belongs to the plan order in service when it was bought; it ends with it.
+    # No index of its own: an app's orders are read by status, through one_in_service_plan_order_per_app and
+    # one_provisioning_order_per_app, or within its organization's (order_org_created_idx) (issue 14).
+    app = models.ForeignKey("applications.App", on_delete=models.PROTECT, related_name="orders", db_index=False)
+    # Set on a plan order (optionally with add-ons in the same order); empty on an add-ons-only order. No index:
+    # no query looks orders up by plan (a handful of plans; the in-service plan order is found by app through
+    # one_in_service_plan_order_per_app), and each index is upkeep on every status change (issue 14).
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="orders", db_index=False
+    )
+    # An add-ons-only order belongs to the plan order in service when it was bought; it ends with it. Indexed by
+    # order_addon_idx, which holds only add-on-only orders.
     plan_order = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="addon_orders"
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="addon_orders", db_index=False
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROVISIONING)
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # No index: nothing lists orders by buyer (only a user's deletion, a rare staff action, scans for them).
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     monthly_fee = MoneyField(_("monthly fee"))
     estimated_fee = MoneyField(_("estimated fee for the rest of the month"))
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
@@ -75,7 +83,9 @@ class Order(models.Model):
             # Partial: only provisioning orders are in it, so moving an order out of provisioning or between later
             # states adds no entry (issue 14).
             models.Index(fields=["activate_after"], condition=Q(status="provisioning"), name="order_due_idx"),
-            models.Index(fields=["purchase_date", "charge_end_date"], name="order_charge_idx"),
+            # Partial: a plan order (most orders) has no plan_order, so completing or activating it adds no entry.
+            # The readers all ask for given plan orders (plan_order_id = or IN), which implies NOT NULL.
+            models.Index(fields=["plan_order"], condition=Q(plan_order__isnull=False), name="order_addon_idx"),
         ]
 
     def __str__(self) -> str:
@@ -137,7 +147,12 @@ class OrderLine(models.Model):
 
 
 class OrderStatusChange(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    # Not checked by the database (issue 14: the per-row check of 20,000 history rows was half the commit of the
+    # activation job). A history row is written only with its order's status change, in the transaction that
+    # holds the order's row (locked, or just inserted by order_place) and takes order_id from it (the activation
+    # statement from its UPDATE ... RETURNING); orders are never deleted (PROTECT from organization and app, no
+    # delete in the admin), and the ORM's CASCADE still applies.
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history", db_constraint=False)
     from_status = models.CharField(max_length=16, choices=Order.Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Order.Status.choices)
     at = models.DateTimeField(default=timezone.now)

@@ -1,6 +1,6 @@
 """Any saved or deleted order or order line makes its app's cached entitlements stale (orders.entitlements):
-``order_transition`` saves the order; the set-based ``order_transition_set`` sends no signal and forgets the
-apps itself; factories, the admin and data fixes are covered here."""
+``order_transition`` saves the order; the set-based ``order_transition_set`` and the activation statement send no
+signal and forget the apps themselves; factories, the admin and data fixes are covered here."""
 
 from django.db.models.signals import post_delete, post_save
 

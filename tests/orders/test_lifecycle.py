@@ -58,8 +58,8 @@ def test_illegal_transition_raises_and_changes_nothing(start, to):
     assert order.history.count() == 1
 
 
-# One order at a time, and its set-based twin for the activation job (issue 14); both write the history.
-TRANSITION_SERVICES = {"order_transition", "order_transition_set"}
+# One order at a time, its set-based twin, and the activation job's PostgreSQL statement (issue 14); all write history.
+TRANSITION_SERVICES = {"order_transition", "order_transition_set", "_activate_due_batch_sql"}
 
 
 def test_only_the_transition_service_assigns_an_order_status():
