@@ -23,12 +23,14 @@ def current_membership(request) -> Membership | None:
 
 
 def member_list(*, organization: Organization) -> QuerySet[Membership]:
-    """Members of the org, owners first, then by email."""
+    """Members of the org, owners first, then by email; with the fields the members page shows (issue 14: a
+    whole user and organization per row were most of the rows' cost in the ORM)."""
     order = {role: n for n, role in enumerate(Role.values)}
     rank = Case(*(When(role=role, then=Value(n)) for role, n in order.items()), output_field=IntegerField())
     return (
         Membership.objects.filter(organization=organization)
-        .select_related("user", "organization")
+        .select_related("user")
+        .only("role", "created_at", "user_id", "organization_id", "user__email", "user__full_name")
         .annotate(role_rank=rank)
         .order_by("role_rank", "user__email")
     )
