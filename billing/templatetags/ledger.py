@@ -4,7 +4,7 @@ dozen template nodes; here the labels are translated once and each row is one fo
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext
 
 from billing.models import LedgerEntry
@@ -22,7 +22,7 @@ ROW = (
 @register.simple_tag
 def ledger_rows(entries, org_name: str):
     """``entries``: the page of ledger entries (with ``balance_after``, and ``bill`` in the same query)."""
-    kinds = {value: str(label) for value, label in LedgerEntry.Kind.choices}
+    kinds = {value: escape(str(label)) for value, label in LedgerEntry.Kind.choices}  # escaped once, not per row
     bill_for = gettext("Bill for %(month)s")
 
     def details(entry):

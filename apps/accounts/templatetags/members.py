@@ -4,7 +4,7 @@ the role select's options are built once per role, and each row is one format_ht
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -37,7 +37,8 @@ def member_rows(context, members, role_choices, org_name: str):
     csrf = (format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
             if token and token != "NOTPROVIDED" else "")
     you_id = context["current_membership"].pk
-    role_labels = {value: str(label) for value, label in Role.choices}
+    # Constants escaped once here (SafeString) rather than by each row's format_html.
+    role_labels = {value: escape(str(label)) for value, label in Role.choices}
     choices = [(value, str(label)) for value, label in role_choices]
     options = {  # a row's select: these options, its member's role selected
         role: format_html_join("", '<option value="{}"{}>{}</option>',
@@ -53,7 +54,7 @@ def member_rows(context, members, role_choices, org_name: str):
                              gettext("The last owner cannot be removed or demoted"))
     owner_only = format_html('<span class="small text-body-secondary">{}</span>',
                              gettext("Only an owner can change an owner"))
-    change_role, remove = gettext("Change role"), gettext("Remove")
+    change_role, remove = escape(gettext("Change role")), escape(gettext("Remove"))
     role_of, confirm = gettext("Role of %(email)s"), gettext("Remove %(email)s from %(org)s?")
 
     def row(member) -> dict:
@@ -77,3 +78,18 @@ def member_rows(context, members, role_choices, org_name: str):
         }
 
     return format_html_join("", ROW, (row(member) for member in members))
+
+
+@register.simple_tag
+def role_matrix_rows(role_matrix):
+    """The legend under the members table (what each role may do): 28 cells, each an ``if`` and a translated
+    label in the template language; here the two cells are built once."""
+    yes = format_html('<td class="text-center"><span class="text-success" aria-label="{}">✓</span></td>',
+                      gettext("yes"))
+    no = format_html('<td class="text-center"><span class="text-body-tertiary" aria-label="{}">—</span></td>',
+                     gettext("no"))
+    return format_html_join(
+        "", '<tr><th scope="row" class="fw-normal">{}</th>\n{}\n</tr>\n',
+        ((row["label"], format_html_join("", "{}", ((yes if allowed else no,) for allowed in row["roles"])))
+         for row in role_matrix),
+    )
