@@ -64,14 +64,16 @@ def forget_org_arrears(*, organization_id: int | None = None) -> None:
 
 def ledger_entry_list(*, organization) -> QuerySet[LedgerEntry]:
     """Newest first, each with the balance right after it (a running sum in the database; on SQLite a
-    float sum, so quantize it before showing it)."""
+    float sum, so quantize it before showing it), and its bill's month. Only what the account center and the
+    ledger export show (issue 14: the top-up and its author, read whole per row, were shown by neither)."""
     running = Window(
         Sum("amount"), order_by=[F("created_at").asc(), F("id").asc()],
         output_field=MoneyField(),
     )
     return (
         LedgerEntry.objects.filter(organization=organization)
-        .select_related("bill", "topup", "created_by")
+        .select_related("bill")
+        .only("organization_id", "kind", "amount", "note", "created_at", "bill__month")
         .annotate(balance_after=running)
         .order_by("-created_at", "-id")
     )

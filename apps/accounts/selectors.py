@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.accounts.access import SESSION_ORG_KEY
@@ -22,16 +22,20 @@ def current_membership(request) -> Membership | None:
     return memberships[0] if memberships else None
 
 
-def member_list(*, organization: Organization) -> QuerySet[Membership]:
-    """Members of the org, owners first, then by email."""
-    order = {role: n for n, role in enumerate(Role.values)}
-    rank = Case(*(When(role=role, then=Value(n)) for role, n in order.items()), output_field=IntegerField())
-    return (
+def member_list(*, organization: Organization) -> list[Membership]:
+    """Members of the org, owners first (the order of ``Role``), then by email; with the fields the members page
+    shows. Issue 14: a whole user and organization per row were most of the rows' cost in the ORM, and a CASE in
+    the ORDER BY cost a millisecond of query compilation per page, so the role order is a stable sort here of the
+    rows the database sorted by email."""
+    members = list(
         Membership.objects.filter(organization=organization)
-        .select_related("user", "organization")
-        .annotate(role_rank=rank)
-        .order_by("role_rank", "user__email")
+        .select_related("user")
+        .only("role", "created_at", "user_id", "organization_id", "user__email", "user__full_name")
+        .order_by("user__email")
     )
+    rank = {role: n for n, role in enumerate(Role.values)}
+    members.sort(key=lambda member: rank.get(member.role, len(rank)))
+    return members
 
 
 def invitation_pending_list(*, organization: Organization, now: datetime | None = None) -> QuerySet[Invitation]:
@@ -39,7 +43,7 @@ def invitation_pending_list(*, organization: Organization, now: datetime | None 
         Invitation.objects.filter(
             organization=organization, accepted_at__isnull=True, expires_at__gt=now or timezone.now()
         )
-        .select_related("invited_by", "organization")
+        .select_related("invited_by")
         .order_by("-created_at")
     )
 

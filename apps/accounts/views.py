@@ -233,7 +233,7 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
         invitation.may_revoke = role_may_manage(actor.role, invitation.role)
         invitation.url = (services.invitation_url(invitation=invitation, site_url=site_url)
                           if invitation.may_revoke else "")
-    members = list(member_list(organization=request.organization))
+    members = member_list(organization=request.organization)
     owner_count = sum(member.role == Role.OWNER for member in members)
     with_two_factor = twofactor.users_with_two_factor(user_ids=[member.user_id for member in members])
     org_name = request.organization.name
