@@ -13,13 +13,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("features/_state_note.html", takes_context=True)
-def feature_state_note(context, app, code: str, off_text: str) -> dict:
+def feature_state_note(context, app, code: str, off_text: str, is_on: bool | None = None) -> dict:
     """The note a settings page shows above its forms: not in the plan (with an Upgrade link for those who
-    may buy), or included but off (``off_text``); nothing when the feature is on."""
+    may buy), or included but off (``off_text``); nothing when the feature is on. ``is_on``: the page's own
+    ``feature_is_on`` answer, when it has one."""
     return {
         "app": app,
         "code": code,
-        "state": feature_state(app=app, code=code),
+        "state": feature_state(app=app, code=code, is_on=is_on),
         "off_text": off_text,
         "feature_name": Feature.Code(code).label,
         "may": context.get("may", {}),
