@@ -16,7 +16,7 @@ def _word_sentence(translated: str) -> str:
 def word_rows(words, may_change: bool) -> str:
     """The rows of the word list (a page of ``sensitive_word_list`` values).
 
-    Issue 14: as a template loop the 50 rows cost ~18 ms of CPU per request (two blocktranslate, a date filter
+    Issue 14: as a template loop the 50 rows cost ~8 ms more CPU per request (two blocktranslate, a date filter
     and a dozen variable lookups per row). Here the row's pattern, with its two translated sentences, is built
     once per request and each row is one format_html call (it escapes every value)."""
     check = action = ""
