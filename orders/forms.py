@@ -60,17 +60,18 @@ class CheckoutForm(forms.Form):
                 )
             else:
                 cap = base.quota(addon.feature.code)
-                all_tiers = [(str(t.value), self._tier_label(addon, t)) for t in addon.tiers.all()]
-                visible = [(v, label) for v, label in all_tiers if Quota(int(v)).exceeds(cap)]
+                tiers = addon.tiers.all()
                 field = forms.TypedChoiceField(
                     label=addon.name, coerce=int, empty_value=None, required=False,
-                    choices=[("", _("None"))] + all_tiers,
+                    choices=[("", _("None"))] + [(str(t.value), str(t.value)) for t in tiers],
                     help_text=_("Sets the cap; the app has %(cap)s with %(plan)s.")
                     % {"cap": _("unlimited") if cap.unlimited else number_format(cap.value, force_grouping=True),
                        "plan": base.plan.name},
                 )
                 # Every catalog tier is a valid input, so a lower one reaches the rules and gets their
-                # message; the select only offers the tiers above the cap.
+                # message; the select only offers the tiers above the cap, and only those get a label (issue 14:
+                # labelling every tier of every add-on, twice a page, cost ~1 ms of CPU).
+                visible = [(str(t.value), self._tier_label(addon, t)) for t in tiers if Quota(t.value).exceeds(cap)]
                 field.widget.choices = [("", _("None"))] + visible
                 field.widget.attrs["class"] = "form-select"
                 self.fields[name] = field

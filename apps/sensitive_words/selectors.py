@@ -11,9 +11,11 @@ def sensitive_word_settings_for(*, app) -> SensitiveWordSettings:
     return SensitiveWordSettings.objects.filter(app=app).first() or SensitiveWordSettings(app=app)
 
 
-def sensitive_word_list(*, app, search: str = "") -> QuerySet[SensitiveWord]:
-    """The app's words, newest first; ``search`` keeps those containing it, whatever the case."""
-    words = SensitiveWord.objects.filter(app=app).select_related("created_by").order_by("-id")
+def sensitive_word_list(*, app, search: str = "") -> QuerySet:
+    """The app's words, newest first, as the values the list shows (id, word, created_at, created_by__email:
+    no model instances for a page of rows, issue 14); ``search`` keeps those containing it, whatever the case."""
+    words = (SensitiveWord.objects.filter(app=app).order_by("-id")
+             .values("id", "word", "created_at", "created_by__email"))
     if search:
         words = words.filter(key__contains=word_key(search))
     return words

@@ -173,3 +173,23 @@ def test_finance_gets_no_purchase_links(member_client, org):
     app = AppFactory(organization=org)
     page = member_client(Role.FINANCE).get(url(app)).content.decode()
     assert "/upgrade/?feature=" not in page
+
+
+def test_catalog_names_and_units_with_markup_are_shown_as_text(owner_client, org):
+    # The rows are built by template tags (issue 14): a name or unit typed in the admin is escaped like before.
+    Feature.objects.filter(code="push").update(name_en='Push <i>"now"</i>')
+    Feature.objects.filter(code="group_members").update(name_en="Members <b>", unit_en="<u>people</u>")
+    app = AppFactory(organization=org)
+    on_plan(app, "pro")
+    page = owner_client.get(url(app)).content.decode()
+    assert '<th scope="row">Push &lt;i&gt;&quot;now&quot;&lt;/i&gt;</th>' in page
+    assert '<th scope="row">Members &lt;b&gt;</th>' in page
+    assert "&lt;u&gt;people&lt;/u&gt;" in page and "<u>" not in page and "<b>" not in page
+
+
+def test_the_rows_speak_chinese(owner_client, org):
+    app = AppFactory(organization=org)
+    page = owner_client.get(url(app), headers={"accept-language": "zh-hans"}).content.decode()
+    assert '<span class="badge feature-badge-upgrade">当前版本不支持</span>' in page  # sensitive words on Free
+    assert '<span class="badge feature-badge-off">已包含，未开启</span>' in page
+    assert '<button type="submit" class="btn btn-sm btn-primary">免费开通</button>' in page

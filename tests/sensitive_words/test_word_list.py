@@ -238,6 +238,25 @@ def test_search_and_pages_take_the_same_number_of_queries_for_10_and_300_words(o
     assert counts[2] == counts[3]
 
 
+def test_a_word_with_markup_is_shown_as_text_in_its_row_label_and_confirmation(owner_client, org, owner):
+    app = ProAppFactory(organization=org)
+    owner_client.post(page_url(app, "add/"), {"words": '<b>"x"</b>&{0}'})
+    page = owner_client.get(page_url(app)).content.decode()
+    shown = "&lt;b&gt;&quot;x&quot;&lt;/b&gt;&amp;{0}"
+    assert "<b>" not in page
+    assert f'<td class="sw-word">{shown}</td>' in page
+    assert f"Select “{shown}”</label>" in page
+    assert f'data-confirm="Delete “{shown}” from the list?"' in page
+    assert f'<td class="small text-body-secondary">{owner.email}</td>' in page
+
+
+def test_the_word_rows_speak_chinese(owner_client, org):
+    app = ProAppFactory(organization=org)
+    owner_client.post(page_url(app, "add/"), {"words": "spam"})
+    page = owner_client.get(page_url(app), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "选择“spam”" in page and 'data-confirm="确定从词库中删除“spam”？"' in page and ">删除<span" in page
+
+
 # --- deleting ------------------------------------------------------------------------------------------------
 
 def test_deleting_one_word(owner_client, org, owner):
