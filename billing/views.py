@@ -100,7 +100,7 @@ def bill_detail(request, org_name: str, year: int, month: int):
     lines = selectors.bill_lines_by_id(ids=list(page.object_list))
     order_url = _order_url_maker(org_name)
     for line in lines:
-        line.order_url = order_url(line.order.number)
+        line["order_url"] = order_url(line["order_number"])
     return render(request, "billing/bill_detail.html", {"bill": bill, "lines": lines, "page": page})
 
 

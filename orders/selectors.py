@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.plans.entitlements import Entitlements, Quota, entitlements_for
 from apps.plans.models import AddOn, Plan
 from apps.plans.selectors import catalog_addons, catalog_plans
+from console.i18n import pick
 from console.money import ZERO, prorate, quantize_money
 from console.timeutil import business_date, days_in_month
 from orders.entitlements import app_entitlements, app_has_orders_in_flight
@@ -228,12 +229,14 @@ def order_list(
     *, organization, status: str | None = None, app_name: str | None = None, date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet:
-    """The org's orders, newest first, with what the order center shows per row in a constant number of
-    queries (app, plan and buyer joined; lines prefetched)."""
+    """The org's orders, newest first, with the fields a row of the order center shows and its app's key (app and
+    org joined); their items come from ``order_items_summaries``. Only those fields: a whole order with its plan,
+    buyer and prefetched lines as model instances cost 4 ms a page (issue 14)."""
     qs = (
         Order.objects.filter(organization=organization)
-        .select_related("app__organization", "plan", "buyer")
-        .prefetch_related(_lines_prefetch())
+        .select_related("app__organization")
+        .only("number", "status", "monthly_fee", "estimated_fee", "created_at", "activate_after",
+              "app__name", "app__organization__name")
     )
     if status:
         qs = qs.filter(status=status)
@@ -244,6 +247,44 @@ def order_list(
     if date_to:
         qs = qs.filter(purchase_date__lte=date_to)
     return qs
+
+
+@dataclass(frozen=True)
+class _Named:
+    name: str
+
+
+@dataclass(frozen=True)
+class _ItemLine:
+    """What ``item_label`` reads of an order line."""
+
+    kind: str
+    plan: _Named | None
+    addon: _Named | None
+    tier_value: int | None
+    quantity: int
+
+
+def order_items_summaries(*, order_ids: list[int]) -> dict[int, str]:
+    """``Order.items_summary`` ('Flagship + Members per group 5,000') of each of these orders, in one query of plain
+    values: the order center shows it for a page of orders (issue 14: their lines with plan and add-on as model
+    instances, prefetched, cost 2 ms a page)."""
+    labels: dict[int, list[str]] = {order_id: [] for order_id in order_ids}
+    rows = (
+        OrderLine.objects.filter(order_id__in=order_ids).order_by("id")
+        .values_list("order_id", "kind", "plan__name_zh", "plan__name_en", "addon__name_zh", "addon__name_en",
+                     "tier_value", "quantity")
+    )
+    for order_id, kind, plan_zh, plan_en, addon_zh, addon_en, tier_value, quantity in rows:
+        line = _ItemLine(
+            kind=kind,
+            plan=_Named(pick(plan_zh, plan_en)) if kind == OrderLine.Kind.PLAN else None,
+            addon=_Named(pick(addon_zh, addon_en)) if kind == OrderLine.Kind.ADDON else None,
+            tier_value=tier_value,
+            quantity=quantity,
+        )
+        labels[order_id].append(item_label(line))
+    return {order_id: " + ".join(items) for order_id, items in labels.items()}
 
 
 def order_detail_queryset(*, organization) -> QuerySet:
