@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from django.utils.formats import get_format, number_format
 
@@ -21,8 +22,7 @@ class Series:
     css: str  # the colour class (static/css/usage.css)
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):  # ~90 a chart: a tuple is built in a third of a frozen dataclass's time
     x: float
     y: float
     width: float
