@@ -151,3 +151,23 @@ def quota_meters(rows):
         "unit": format_html(" {}", row["unit"]) if row["unit"] else "",
         "bar": bar(row["meter"], row["label"], row["note"]),
     } for row in rows))
+
+
+_FIELD_COLUMN = """
+      <div class="col-md-{width}">
+        <label class="form-label" for="{id}">{label}</label>
+        {widget}
+        {errors}
+      </div>
+      """
+
+
+@register.simple_tag
+def form_columns(form, width, **widths):
+    """A Bootstrap column per field of ``form``: label, widget, errors; ``width`` columns wide, or the width given
+    by the field's name (``{% form_columns message_form 4 text=12 %}``). Issue 14: as a ``{% for %}`` loop the IM
+    users page's two forms were ~0.6 CPU ms of template nodes around their widgets."""
+    return format_html_join("", _FIELD_COLUMN, ({
+        "width": widths.get(field.name, width), "id": field.id_for_label, "label": field.label, "widget": field,
+        "errors": format_html_join("", '<div class="invalid-feedback d-block">{}</div>', ((e,) for e in field.errors)),
+    } for field in form))
