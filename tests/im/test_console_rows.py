@@ -80,3 +80,15 @@ def test_usage_rows_link_the_app_for_who_may_open_its_usage_page(owner_client, m
     finance_row = _row(_page(member_client(Role.FINANCE), "org_usage", language, org_name=org_name),
                        'data-app="chat"')
     assert '<th scope="row" class="fw-normal">chat</th>' in finance_row
+
+
+def test_empty_tables_say_so(owner_client, org):
+    empty = AppFactory(organization=org, name="quiet")
+    kwargs = {"org_name": org.name, "app_name": empty.name}
+    assert "No IM users yet." in _page(owner_client, "users", "en", **kwargs)
+    searched = owner_client.get(reverse("im_console:users", kwargs=kwargs), {"q": "zzz"},
+                                headers={"accept-language": "en"}).content.decode()
+    assert "No IM user's username starts with that." in searched
+    assert "No groups yet." in _page(owner_client, "groups", "en", **kwargs)
+    quiet = _row(_page(owner_client, "org_usage", "en", org_name=org.name), 'data-app="quiet"')
+    assert quiet.count('<td class="text-end mono">0</td>') == 6  # an app without usage: zeros
