@@ -151,23 +151,26 @@ def app_has_orders_in_flight(*, app) -> bool:
 
 
 def _cached_per_app(*, app_id: int, entry_key: str, tag_keys: list[str], compute):
-    """``compute()``, cached at ``entry_key`` tagged with the app's generation and the values at ``tag_keys``; one
-    cache round trip reads the entry and its tags, and an entry whose tags differ is computed again. Without an
-    app generation yet, the request that starts one caches under it (a new generation: an evicted one never
-    revives an old entry)."""
+    """``compute()``, cached at ``entry_key`` tagged with the app's generation and the generations at ``tag_keys``
+    (the catalog's); one cache round trip reads the entry and its tags, and an entry whose tags differ is computed
+    again. A generation missing (never set, or evicted) is started before computing: a new value, so an evicted one
+    never revives an old entry."""
     keys = [_generation_key(app_id), *tag_keys]
     found = cache.get_many([entry_key, *keys])
     tags = [found.get(key) for key in keys]
     cached = found.get(entry_key)
-    if cached is not None and tags[0] is not None and cached[0] == tags:
+    if cached is not None and None not in tags and cached[0] == tags:
         return cached[1]
+    for index, tag in enumerate(tags):
+        if tag is None:
+            # Start the missing generation before computing, so that the value is tagged with a generation read
+            # before it: a change meanwhile replaces that generation (or has set one already: the add fails and
+            # we take the one it set, also read before computing).
+            started = uuid.uuid4().hex
+            tags[index] = started if cache.add(keys[index], started, None) else cache.get(keys[index])
     value = compute()
-    if tags[0] is None:
-        # Start the app's generation and cache under it only if this request is the one that started it: a
-        # change of the app's orders meanwhile has set one already (the add fails) or replaces ours afterwards.
-        tags[0] = uuid.uuid4().hex
-        if not cache.add(keys[0], tags[0], None):
-            return value
+    if None in tags:  # evicted again at once: nothing to tag with
+        return value
     cache.set(entry_key, (tags, value), settings.CONSOLE_CACHE_SECONDS)
     return value
 

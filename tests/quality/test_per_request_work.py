@@ -193,4 +193,22 @@ def test_within_a_request_the_catalog_is_read_once_and_a_change_in_it_is_seen(or
         assert "Pro Max" in [plan.name_en for plan in catalog_plans()]
     finally:
         catalog_request_finished()
-    assert catalog_plans() is not catalog_plans()  # outside a request: the cache as before, no memo
+    held = catalog_plans()
+    assert catalog_plans() is held  # the process keeps what it read while the generation is the same
+    Plan.objects.filter(code="pro").update(name_en="Pro Max II")  # no signal: the process keeps its copy …
+    assert catalog_plans() is held
+    Plan.objects.get(code="pro").save()  # … until a saved change starts a new generation
+    assert "Pro Max II" in [plan.name_en for plan in catalog_plans()]
+
+
+def test_a_catalog_change_in_another_process_is_seen_through_the_shared_generation(org):
+    """Another web worker's save replaces the generation in the shared cache; this process's copies follow it."""
+    from django.core.cache import cache
+
+    from apps.plans.selectors import _CATALOG_GENERATION_KEY, catalog_plans
+
+    held = catalog_plans()
+    Plan.objects.filter(code="pro").update(name_en="Pro Elsewhere")  # what the other process wrote …
+    cache.set(_CATALOG_GENERATION_KEY, "another-process", None)  # … and the generation its signal started
+    assert catalog_plans() is not held
+    assert "Pro Elsewhere" in [plan.name_en for plan in catalog_plans()]
