@@ -5,7 +5,7 @@ that leaves nothing behind."""
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -71,3 +71,19 @@ def test_an_order_not_yet_due_waits(org):
     upgrades(org, 2, now + dt.timedelta(minutes=5))
     assert services.orders_activate_due(now=now) == 0
     assert Order.objects.filter(status=S.PROVISIONING).count() == 2
+
+
+def test_a_failed_batch_is_activated_one_order_at_a_time(org, monkeypatch):
+    past = timezone.now() - dt.timedelta(hours=1)
+    made = upgrades(org, 3, past)
+
+    def failing_batch(*, now):
+        raise DatabaseError("a row the set-based statement cannot move")
+
+    monkeypatch.setattr(services, "_activate_due_batch", failing_batch)
+    assert services.orders_activate_due() == 3
+    for pro, addon, new in made:
+        for order in (pro, addon, new):
+            order.refresh_from_db()
+        assert (pro.status, addon.status, new.status) == (S.COMPLETED, S.COMPLETED, S.IN_SERVICE)
+    assert AuditEntry.objects.filter(action="order.in_service").count() == 3
