@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -229,14 +229,13 @@ def order_list(
     *, organization, status: str | None = None, app_name: str | None = None, date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet:
-    """The org's orders, newest first, with the fields a row of the order center shows and its app's key (app and
-    org joined); their items come from ``order_items_summaries``. Only those fields: a whole order with its plan,
-    buyer and prefetched lines as model instances cost 4 ms a page (issue 14)."""
-    qs = (
-        Order.objects.filter(organization=organization)
-        .select_related("app__organization")
-        .only("number", "status", "monthly_fee", "estimated_fee", "created_at", "activate_after",
-              "app__name", "app__organization__name")
+    """The org's orders, newest first, as the values a row of the order center shows: ``id``, ``number``,
+    ``status``, fees, times, and the ``app_name`` and ``org_name`` of its AppKey; their items come from
+    ``order_items_summaries``. Whole orders with their app, org, plan, buyer and prefetched lines as model instances
+    cost 4 ms a page (issue 14)."""
+    qs = Order.objects.filter(organization=organization).values(
+        "id", "number", "status", "monthly_fee", "estimated_fee", "created_at", "activate_after",
+        app_name=F("app__name"), org_name=F("app__organization__name"),
     )
     if status:
         qs = qs.filter(status=status)
