@@ -117,13 +117,10 @@ def order_list(request, org_name: str):
         }
     orders = selectors.order_list(organization=request.organization, **filters)
     page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
-    orders = list(page.object_list)
-    items = selectors.order_items_summaries(order_ids=[order.pk for order in orders])
-    for order in orders:
-        order.items = items[order.pk]
+    orders = selectors.order_list_rows(orders=page.object_list)
     return render(request, "orders/order_list.html", {
         "form": form, "page": page, "orders": orders, "filtered": any(filters.values()),
-        "any_provisioning": any(order.status == Order.Status.PROVISIONING for order in orders),
+        "any_provisioning": any(order["status"] == Order.Status.PROVISIONING for order in orders),
     })
 
 
