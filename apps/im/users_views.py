@@ -15,14 +15,14 @@ from apps.accounts.roles import Action
 from apps.applications.access import app_view
 from apps.im import gate
 from apps.im.errors import ImError, NotFound
-from apps.im.forms import ConsoleForm
 from apps.im.models import ImMessage
 from apps.im.selectors import im_user_deletion_impact, im_users_console_page, im_users_registered
 from apps.im.services import console as ops
 from apps.im.services.users import IM_USERS, NICKNAME_MAX, PASSWORD_MAX, user_get
+from console.forms import StyledForm
 
 
-class CreateUserForm(ConsoleForm):
+class CreateUserForm(StyledForm):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=64,
                                help_text=gettext_lazy("Lower-case letters, digits, _ . - (at most 64)."))
     password = forms.CharField(label=gettext_lazy("Password"), max_length=PASSWORD_MAX,
@@ -30,12 +30,12 @@ class CreateUserForm(ConsoleForm):
     nickname = forms.CharField(label=gettext_lazy("Nickname"), max_length=NICKNAME_MAX, required=False)
 
 
-class PasswordForm(ConsoleForm):
+class PasswordForm(StyledForm):
     newpassword = forms.CharField(label=gettext_lazy("New password"), max_length=PASSWORD_MAX,
                                   widget=forms.PasswordInput(render_value=False))
 
 
-class TestMessageForm(ConsoleForm):
+class TestMessageForm(StyledForm):
     sender = forms.CharField(label=gettext_lazy("From (IM user)"), max_length=64)
     chat_type = forms.ChoiceField(label=gettext_lazy("To a"), choices=[
         (ImMessage.ChatType.CHAT, gettext_lazy("user")), (ImMessage.ChatType.GROUPCHAT, gettext_lazy("group")),

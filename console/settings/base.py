@@ -118,6 +118,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms write their common widgets without the template engine (console.forms.WidgetRenderer, issue 14).
+FORM_RENDERER = "console.forms.WidgetRenderer"
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'console.sqlite3'}"),
 }

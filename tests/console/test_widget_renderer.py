@@ -1,15 +1,15 @@
-"""The IM users page's forms write the markup Django's widget templates write (apps.im.forms.WidgetRenderer renders
-the inputs, the text area and the select in Python): empty, filled with hostile text, and refused, in both
-languages."""
+"""Forms write the markup Django's widget templates write (console.forms.WidgetRenderer, the console's FORM_RENDERER,
+renders the inputs, the text area and the select in Python): the IM users page's forms empty, filled with hostile
+text, and refused, in both languages."""
 
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils import translation
 
-from apps.im.forms import ConsoleForm
 from apps.im.users_views import CreateUserForm, PasswordForm
 from apps.im.users_views import TestMessageForm as MessageForm  # not a test class
+from console.forms import StyledForm, WidgetRenderer
 
 HOSTILE = '"><script>alert(1)</script>&amp;'
 
@@ -44,8 +44,13 @@ def test_fields_render_as_djangos_widget_templates(language, form_class, data):
         assert "<script>" not in "".join(ours) and "&quot;&gt;&lt;script&gt;" in ours[0]
 
 
+def test_every_form_renders_through_the_console_renderer():
+    assert isinstance(CreateUserForm().renderer, WidgetRenderer)
+    assert isinstance(forms.Form().renderer, WidgetRenderer)
+
+
 def test_a_select_with_groups_is_left_to_djangos_template():
-    class GroupedForm(ConsoleForm):
+    class GroupedForm(StyledForm):
         kind = forms.ChoiceField(choices=[("Chat", [("chat", "user"), ("groupchat", "group")])])
 
     html = str(GroupedForm()["kind"])
