@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.roles import Role
-from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.accounts.factories import MembershipFactory, OrganizationFactory
 from tests.applications.factories import AppFactory
 
 pytestmark = pytest.mark.django_db
