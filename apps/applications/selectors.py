@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from apps.applications.models import App, DataCenter
 from apps.plans.models import Plan
+from apps.plans.selectors import all_plans
 
 
 def app_list(*, organization, search: str | None = None) -> QuerySet[App]:
@@ -21,8 +22,8 @@ def app_list(*, organization, search: str | None = None) -> QuerySet[App]:
 
 
 def plans_by_id() -> dict[int | None, Plan]:
-    """Every plan by id in one query, with the Free plan also under ``None`` (an app without a plan order)."""
-    plans = {plan.pk: plan for plan in Plan.objects.all()}
+    """Every plan by id (the cached catalog), with the Free plan also under ``None`` (an app without a plan order)."""
+    plans = {plan.pk: plan for plan in all_plans()}
     free = next((plan for plan in plans.values() if plan.code == Plan.Code.FREE), None)
     plans[None] = free
     return plans

@@ -16,7 +16,7 @@ from apps.applications.exceptions import AppError, AppLimitReached, AppNameTaken
 from apps.applications.forms import AppCreateForm, AppEditForm, SecretRotateForm
 from apps.applications.models import App
 from apps.im.usage_selectors import app_usage_today
-from apps.plans.models import CatalogSettings
+from apps.plans.selectors import catalog_settings
 from console import crypto
 from console.errors import show_domain_error
 from console.urltools import row_url_maker
@@ -52,7 +52,7 @@ def app_list(request, org_name: str):
             "search": search,
             # Without a search the paginator has counted every app of the org already.
             "app_count": selectors.app_count(organization=request.organization) if search else paginator.count,
-            "app_limit": CatalogSettings.load().app_limit,
+            "app_limit": catalog_settings().app_limit,
         },
     )
 
@@ -73,7 +73,7 @@ def app_create(request, org_name: str):
         else:
             messages.success(request, _("App %(app_key)s created on the Free plan.") % {"app_key": app.app_key})
             return redirect("applications:app_detail", org_name=organization.name, app_name=app.name)
-    app_limit = CatalogSettings.load().app_limit
+    app_limit = catalog_settings().app_limit
     app_count = selectors.app_count(organization=organization)
     return render(
         request,

@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.callbacks.models import CallbackDelivery, CallbackRule
-from apps.plans.models import CatalogSettings
+from apps.plans.selectors import catalog_settings
 
 RECENT_DELIVERIES = 20
 
@@ -34,7 +34,8 @@ def callback_rule_for_page(*, app, pk: int) -> CallbackRule | None:
 
 
 def callback_rules_limit() -> int:
-    return CatalogSettings.load().callback_rules_max
+    """The limit as the page shows it (the cached catalog; the service enforces it on the row itself)."""
+    return catalog_settings().callback_rules_max
 
 
 TEST_EVENT_WATCH_SECONDS = 120

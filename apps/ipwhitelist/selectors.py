@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from apps.ipwhitelist.models import WhitelistEntry
 from apps.ipwhitelist.networks import Address, parse_address, sort_key
-from apps.plans.models import CatalogSettings
+from apps.plans.selectors import catalog_settings
 
 
 def whitelist_entries(*, app) -> QuerySet[WhitelistEntry]:
@@ -18,7 +18,8 @@ def whitelist_entries(*, app) -> QuerySet[WhitelistEntry]:
 
 
 def whitelist_limit() -> int:
-    return CatalogSettings.load().ip_whitelist_max
+    """The limit as the page shows it (the cached catalog; the service enforces it on the row itself)."""
+    return catalog_settings().ip_whitelist_max
 
 
 def ip_allowed(*, app, address: str | Address) -> tuple[bool, WhitelistEntry | None]:

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch
 
 from apps.plans.entitlements import entitlements_for
-from apps.plans.models import AddOn, AddOnTier, Feature, Plan, PlanFeature
+from apps.plans.models import AddOn, AddOnTier, CatalogSettings, Feature, Plan, PlanFeature
 
 _CATALOG_GENERATION_KEY = "plans:catalog-generation"
 _fresh = threading.local()
@@ -123,6 +123,17 @@ def catalog_plans() -> list[Plan]:
             Prefetch("plan_features", queryset=PlanFeature.objects.select_related("feature"))
         )
     ))
+
+
+def catalog_settings() -> CatalogSettings:
+    """The platform limits (apps per org, whitelist entries, callback rules) as pages show them (cached). The services
+    that enforce a limit read ``CatalogSettings.load()`` itself."""
+    return cached_catalog("settings", CatalogSettings.load)
+
+
+def all_plans() -> list[Plan]:
+    """Every plan, on sale or not (an app may still be on a retired one), without its feature rows (cached)."""
+    return cached_catalog("all-plans", lambda: list(Plan.objects.all()))
 
 
 def catalog_features() -> list[Feature]:

@@ -142,6 +142,16 @@ def test_creating_beyond_the_limit_shows_the_limit_message(owner_client, org):
     assert App.objects.filter(organization=org).count() == 1
 
 
+def test_a_new_app_limit_shows_on_the_next_page_though_the_pages_read_it_from_the_cache(owner_client, org):
+    AppFactory(organization=org)
+    limit = CatalogSettings.load().app_limit
+    assert f"1 of {limit} apps used" in owner_client.get(org_url("app_list", org)).content.decode()
+    catalog = CatalogSettings.load()
+    catalog.app_limit = 3
+    catalog.save()  # the admin's save starts a new catalog generation
+    assert "1 of 3 apps used" in owner_client.get(org_url("app_list", org)).content.decode()
+
+
 def test_finance_may_not_create_an_app(member_client, org):
     client = member_client(Role.FINANCE)
     assert client.get(org_url("app_create", org)).status_code == 403
