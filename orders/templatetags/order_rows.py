@@ -36,7 +36,7 @@ def _countdown(order: dict) -> str:
 
 @register.simple_tag
 def order_rows(orders, org_name: str) -> str:
-    """One ``<tr>`` per order of ``selectors.order_list`` (the page's), each with its ``items`` summary. The AppKey
+    """One ``<tr>`` per row of ``selectors.order_list_rows`` (a page of orders with their ``items``). The AppKey
     cell is ``App.app_key`` (OrgName#AppName) from the two names the row carries."""
     status_labels = {value: str(label) for value, label in Order.Status.choices}  # translated once per page
     order_url = row_url_maker("orders:order_detail", kwargs={"org_name": org_name}, vary="number",

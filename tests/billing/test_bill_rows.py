@@ -1,12 +1,14 @@
 """The rows of the bills list and of a bill's lines (billing.templatetags.bill_rows), in each language."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from billing.models import Bill
 from billing.services import bills_generate
+from billing.templatetags.bill_rows import bill_line_rows
 from console.timeutil import business_tz
 from tests.billing.factories import at, order_bought
 
@@ -54,3 +56,13 @@ def test_a_line_row_shows_appkey_order_link_dates_days_and_amounts(owner_client,
             f"{order.number}</a></td>\n        <td>2026-02-10</td>\n        <td>2026-03-01</td>\n"
             '        <td class="text-end">19</td>\n        <td class="mono text-end">¥888.00</td>\n'
             '        <td class="mono text-end">¥602.57</td>') in html
+
+
+def test_line_cells_are_escaped_even_when_repeated():
+    line = {"org_name": "a&b", "app_name": "<b>x</b>", "order_url": '/o/"x"/', "order_number": "<i>1</i>",
+            "start_date": D(2026, 2, 1), "end_date": D(2026, 3, 1), "days": 28,
+            "monthly_fee": Decimal("888.00"), "amount": Decimal("888.00")}
+    html = bill_line_rows([line, dict(line)])
+    assert html.count('<td class="mono text-nowrap">a&amp;b#&lt;b&gt;x&lt;/b&gt;</td>') == 2
+    assert html.count('<a href="/o/&quot;x&quot;/">&lt;i&gt;1&lt;/i&gt;</a>') == 2
+    assert "<b>" not in html and "<i>" not in html
