@@ -64,6 +64,9 @@ class Bill(models.Model):
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="bills")
     month = models.DateField(_("month"), help_text=_("The first day of the billed month."))
     total = MoneyField(_("total"))
+    # Written with the bill's lines in the same statement (bills_generate) and never changed after: the bill list
+    # shows it without counting every bill's lines on each view (issue 14: 7 ms of PostgreSQL per page).
+    line_count = models.PositiveIntegerField(_("lines"), default=0)
     created_at = models.DateTimeField(_("issued at"), default=timezone.now)
 
     class Meta:

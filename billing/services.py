@@ -64,8 +64,8 @@ def _bills_generate_one_statement(month, month_param, now_param, lines_sql, line
             f"""
             WITH c AS MATERIALIZED ({lines_sql}),
             new_bills AS (
-                INSERT INTO {bills} (organization_id, month, total, created_at)
-                SELECT c.organization_id, %s, SUM(c.amount_cents) / 100.0, %s FROM c
+                INSERT INTO {bills} (organization_id, month, total, line_count, created_at)
+                SELECT c.organization_id, %s, SUM(c.amount_cents) / 100.0, COUNT(*), %s FROM c
                 WHERE NOT EXISTS (
                     SELECT 1 FROM {bills} x WHERE x.organization_id = c.organization_id AND x.month = %s)
                 GROUP BY c.organization_id
@@ -101,8 +101,8 @@ def _bills_generate_statements(month, month_param, now_param, lines_sql, lines_p
         # Ordered by org so that two concurrent runs take the row locks in the same order (no deadlock).
         cursor.execute(
             f"""
-            INSERT INTO {bills} (organization_id, month, total, created_at)
-            SELECT DISTINCT c.organization_id, %s, 0, %s FROM ({lines_sql}) c
+            INSERT INTO {bills} (organization_id, month, total, line_count, created_at)
+            SELECT DISTINCT c.organization_id, %s, 0, 0, %s FROM ({lines_sql}) c
             WHERE NOT EXISTS (SELECT 1 FROM {bills} x WHERE x.organization_id = c.organization_id AND x.month = %s)
             ORDER BY c.organization_id
             ON CONFLICT (organization_id, month) DO NOTHING
@@ -127,7 +127,8 @@ def _bills_generate_statements(month, month_param, now_param, lines_sql, lines_p
             f"""
             UPDATE {bills} SET total = COALESCE(
                 (SELECT SUM(CAST(ROUND(l.amount * 100) AS BIGINT)) FROM {lines} l WHERE l.bill_id = {bills}.id), 0
-            ) / 100.0
+            ) / 100.0,
+            line_count = (SELECT COUNT(*) FROM {lines} l WHERE l.bill_id = {bills}.id)
             WHERE {bills}.month = %s
               AND NOT EXISTS (SELECT 1 FROM {ledger} e WHERE e.bill_id = {bills}.id)
             """,  # noqa: S608 -- table names and fixed fragments only; values are params

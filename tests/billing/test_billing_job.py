@@ -161,3 +161,21 @@ def test_a_later_run_for_the_same_month_bills_only_orgs_without_a_bill(org, app,
     assert ours.lines.count() == 1 and ours.total == Decimal("602.57")
     assert LedgerEntry.objects.filter(organization=org).count() == 1
     assert Bill.objects.get(organization=other_org).total == Decimal("539.14")  # 888 × 17 / 28
+
+
+def test_each_bill_records_how_many_lines_it_has_and_the_list_shows_it(org, owner_client):
+    """Bill.line_count is written with the lines (one statement on PostgreSQL, four on SQLite); the list reads it."""
+    from django.urls import reverse
+
+    other = AppFactory()
+    for app in (AppFactory(organization=org), AppFactory(organization=org), AppFactory(organization=org)):
+        order_bought(D(2026, 1, 20), app=app)
+    order_bought(D(2026, 1, 20), app=other)
+    with time_machine.travel(at(D(2026, 3, 5)), tick=False):
+        bills_due()
+    for bill in Bill.objects.all():
+        assert bill.line_count == bill.lines.count()
+    assert Bill.objects.get(organization=org, month=D(2026, 2, 1)).line_count == 3
+    assert Bill.objects.get(organization=other.organization, month=D(2026, 2, 1)).line_count == 1
+    page = owner_client.get(reverse("billing:bill_list", kwargs={"org_name": org.name})).content.decode()
+    assert ">3</td>" in page.replace(" ", "")

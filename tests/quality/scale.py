@@ -127,7 +127,7 @@ def build_scale_org(*, name: str = "scale", rows: int = 1, apps: int | None = No
     ]
     # More lines than orders (the bench's 5,000-line month) take more orders of the main app's org.
     BillLine.objects.bulk_create(lines, batch_size=2000)
-    Bill.objects.filter(pk=newest.pk).update(total=fee * len(lines))
+    Bill.objects.filter(pk=newest.pk).update(total=fee * len(lines), line_count=len(lines))
     newest.refresh_from_db()
     LedgerEntry.objects.create(organization=org, kind=LedgerEntry.Kind.TOPUP, amount=Decimal("1000000.00"),
                                note="seed")

@@ -72,7 +72,7 @@ def build_org(name: str, app_name: str, provisioning_app_name: str, bill_month: 
         app=provisioning_app, plan=Plan.objects.get(code="pro"), status=Order.Status.PROVISIONING,
         buyer=members[Role.OWNER], created_at=now, activate_after=now + dt.timedelta(days=365),
     )
-    bill = Bill.objects.create(organization=org, month=bill_month, total=Decimal("888.00"))
+    bill = Bill.objects.create(organization=org, month=bill_month, total=Decimal("888.00"), line_count=1)
     BillLine.objects.create(
         bill=bill, order=completed, app=app, start_date=bill_month, end_date=bill_month + dt.timedelta(days=31),
         days=31, monthly_fee=Decimal("888.00"), amount=Decimal("888.00"),
