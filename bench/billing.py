@@ -175,6 +175,7 @@ def build_scale(orders: int, orgs: int) -> None:
             cursor, App,
             {"name": f"'app-' || (i %% {per_org:d})", "product_name": "'App'", "description": "''",
              "client_id": "'cid-' || i", "client_secret": "''", "status": "'active'", "created_at": "now()",
+             "uuid": "gen_random_uuid()",
              "organization_id": "o.id", "data_center_id": f"{center:d}"},
             f"FROM generate_series(0, %s - 1) i JOIN {Organization._meta.db_table} o "
             f"ON o.name = 'scale-' || (i / {per_org:d} + 1)",
