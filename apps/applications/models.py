@@ -43,6 +43,11 @@ def _client_secret() -> str:
     return "YXA6" + secrets.token_urlsafe(24)
 
 
+def app_key(org_name: str, app_name: str) -> str:
+    """The AppKey, ``OrgName#AppName``: also for rows read as values (the order list, bill lines)."""
+    return f"{org_name}#{app_name}"
+
+
 class App(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -78,4 +83,4 @@ class App(models.Model):
 
     @property
     def app_key(self) -> str:
-        return f"{self.organization.name}#{self.name}"
+        return app_key(self.organization.name, self.name)

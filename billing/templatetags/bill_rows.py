@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.translation import gettext
 
+from apps.applications.models import app_key
 from console.money import format_money
 from console.urltools import reverse_cached
 
@@ -37,7 +38,7 @@ def bill_rows(bills, org_name: str) -> str:
 
 
 _LINE_ROW = """      <tr>
-        <td class="mono text-nowrap">{}#{}</td>
+        <td class="mono text-nowrap">{}</td>
         <td class="mono"><a href="{}">{}</a></td>
         <td>{}</td>
         <td>{}</td>
@@ -50,14 +51,14 @@ _LINE_ROW = """      <tr>
 @register.simple_tag
 def bill_line_rows(lines) -> str:
     """One ``<tr>`` per line of ``selectors.bill_lines_by_id``, each with the ``order_url`` of its order. The first
-    cell is the app's AppKey (``App.app_key``: OrgName#AppName) from the two names the line carries."""
+    cell is the app's AppKey from the two names the line carries."""
     # A month's lines repeat a few fees, amounts, dates and day counts, and one org name: each distinct value is
     # formatted and escaped once (format_html passes what is already escaped as it is). 50 lines: 2.1 -> 0.6 ms.
     money = cache(lambda amount: conditional_escape(format_money(amount)))
     day = cache(lambda date: conditional_escape(f"{date:%Y-%m-%d}"))
     escaped = cache(conditional_escape)
     return format_html_join("\n", _LINE_ROW, (
-        (escaped(line["org_name"]), line["app_name"], line["order_url"], line["order_number"],
+        (app_key(line["org_name"], line["app_name"]), line["order_url"], line["order_number"],
          day(line["start_date"]), day(line["end_date"]), escaped(line["days"]),
          money(line["monthly_fee"]), money(line["amount"]))
         for line in lines

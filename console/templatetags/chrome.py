@@ -9,6 +9,7 @@ computed lazily there, as before; every value below goes through ``format_html``
 """
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import NoReverseMatch
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -24,13 +25,6 @@ BELL_ICON = mark_safe(  # a constant
     'fill="currentColor"><path d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2m.995-14.901a1 1 0 1 0-1.99 0A5 5 0 0 0 3 '
     '6c0 1.098-.5 6-2 7h14c-1.5-1-2-5.902-2-7 0-2.42-1.72-4.44-4.005-4.901"/></svg>'
 )
-
-
-def _csrf_input(context) -> str:
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":
-        return ""
-    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
 def _org_switcher(memberships, switcher_org) -> str:
@@ -72,7 +66,8 @@ def _language_switcher(context, request) -> str:
         '\n    <li class="nav-item">\n      <form action="{}" method="post" class="d-flex gap-1 '
         'language-switcher">\n        {}\n        <input type="hidden" name="next" value="{}">{}\n      </form>\n'
         '    </li>',
-        reverse_cached("set_language"), _csrf_input(context), request.get_full_path() if request else "", buttons,
+        reverse_cached("set_language"), CsrfTokenNode().render(context),
+        request.get_full_path() if request else "", buttons,
     )
 
 
@@ -92,7 +87,7 @@ def _user_menu(context, user) -> str:
         '      </ul>\n    </li>',
         user.email, reverse_cached("accounts:security"), _("Security and sessions"),
         reverse_cached("accounts:password_change"), _("Change password"),
-        reverse_cached("accounts:logout"), _csrf_input(context), _("Log out"),
+        reverse_cached("accounts:logout"), CsrfTokenNode().render(context), _("Log out"),
     )
 
 

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from apps.applications.models import app_key
 from console.money import format_money
 from console.urltools import row_url_maker
 from orders.models import Order
@@ -17,7 +18,7 @@ register = template.Library()
 
 _ROW = """      <tr>
         <td><a class="mono" href="{}">{}</a></td>
-        <td class="mono text-nowrap">{}#{}</td>
+        <td class="mono text-nowrap">{}</td>
         <td>{}</td>
         <td class="text-end text-nowrap">{}</td>
         <td class="text-end text-nowrap">{}</td>
@@ -37,13 +38,13 @@ def _countdown(order: dict) -> str:
 @register.simple_tag
 def order_rows(orders, org_name: str) -> str:
     """One ``<tr>`` per row of ``selectors.order_list_rows`` (a page of orders with their ``items``). The AppKey
-    cell is ``App.app_key`` (OrgName#AppName) from the two names the row carries."""
+    cell is the AppKey from the two names the row carries."""
     status_labels = {value: str(label) for value, label in Order.Status.choices}  # translated once per page
     order_url = row_url_maker("orders:order_detail", kwargs={"org_name": org_name}, vary="number",
                               placeholder="0order0number0")
     money = cache(format_money)  # orders share a few fees (the catalog's prices): each is formatted once
     return format_html_join("\n", _ROW, (
-        (order_url(order["number"]), order["number"], order["org_name"], order["app_name"], order["items"],
+        (order_url(order["number"]), order["number"], app_key(order["org_name"], order["app_name"]), order["items"],
          money(order["monthly_fee"]), money(order["estimated_fee"]), order["status"],
          status_labels.get(order["status"], order["status"]), _countdown(order),
          f"{timezone.localtime(order['created_at']):%Y-%m-%d %H:%M}")

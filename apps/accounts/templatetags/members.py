@@ -3,6 +3,7 @@ template language, several nodes per cell, a gettext per row for every label; he
 the role select's options are built once per role, and each row is one format_html: same HTML)."""
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -33,9 +34,7 @@ ACTIONS = (
 def member_rows(context, members, role_choices, org_name: str):
     """``members`` as the members view prepares them (may_manage, is_last_owner, two_factor_on, the two URLs);
     ``role_choices``: the roles the signed-in member may give, offered in each row's select."""
-    token = context.get("csrf_token")
-    csrf = (format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-            if token and token != "NOTPROVIDED" else "")
+    csrf = CsrfTokenNode().render(context)
     you_id = context["current_membership"].pk
     # Constants escaped once here (SafeString) rather than by each row's format_html.
     role_labels = {value: escape(str(label)) for value, label in Role.choices}
