@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Membership
 from apps.accounts.roles import Action
 from apps.accounts.twofactor import has_two_factor
+from console.prepared import PreparedQuery
 
 SESSION_ORG_KEY = "current_org"
 
@@ -52,11 +53,17 @@ def required_action(spec: ActionSpec, method: str) -> Action | str | None:
     return spec.get(method, spec.get("GET") if method == "HEAD" else None)
 
 
+# Every org page runs it: compiled once per process (console.prepared).
+user_memberships = PreparedQuery(
+    lambda user_id: Membership.objects.filter(user_id=user_id).select_related("organization")
+    .order_by("organization__name"),
+    user_id=int,
+)
+
+
 def org_access(request, org_name: str, action: Action | str) -> Membership:
     # One query for both the access check and the top bar's org switcher (context_processors.chrome).
-    request.user_memberships = list(
-        Membership.objects.filter(user=request.user).select_related("organization").order_by("organization__name")
-    )
+    request.user_memberships = user_memberships(user_id=request.user.pk)
     membership = org_membership(request.user, org_name, request.user_memberships)
     # Set before the role check so that the 403 page still shows this org's top bar and menu.
     request.membership = membership

@@ -37,7 +37,7 @@ from console.errors import show_domain_error
 from console.urltools import row_url_maker
 
 # Our own backend name: with axes in AUTHENTICATION_BACKENDS, login() must be told which one vouched.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "apps.accounts.backends.ModelBackend"
 
 
 PENDING_SIGN_IN = "two_factor_pending"

@@ -1,0 +1,104 @@
+"""A prepared query (console.prepared) answers what its queryset answers, for every prepared query the console
+runs on each request, and refuses what it cannot carry."""
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from apps.accounts.access import user_memberships
+from apps.accounts.backends import ModelBackend, user_by_pk
+from apps.accounts.models import Membership, Organization, User
+from apps.applications.access import org_app
+from console.prepared import PreparedQuery
+from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.applications.factories import AppFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _same(prepared: list, expected: list) -> None:
+    """Same rows, same order, same field values, same related objects loaded (and equal)."""
+    assert [obj.pk for obj in prepared] == [obj.pk for obj in expected]
+    for got, want in zip(prepared, expected, strict=True):
+        assert type(got) is type(want)
+        assert {k: v for k, v in got.__dict__.items() if k != "_state"} == {
+            k: v for k, v in want.__dict__.items() if k != "_state"}
+        assert got._state.fields_cache.keys() == want._state.fields_cache.keys()
+        for name, related in want._state.fields_cache.items():
+            assert got._state.fields_cache[name].__dict__.keys() == related.__dict__.keys()
+            assert got._state.fields_cache[name].pk == related.pk
+        assert not got._state.adding and got._state.db == "default"
+
+
+def test_the_memberships_of_a_user_in_org_name_order_with_their_orgs():
+    user = UserFactory()
+    for name in ("zeta", "alpha", "mid"):
+        MembershipFactory(user=user, organization=OrganizationFactory(name=name))
+    MembershipFactory(organization=OrganizationFactory(name="others"))  # another user's
+    got = user_memberships(user_id=user.pk)
+    _same(got, list(user_memberships.queryset(user_id=user.pk)))
+    assert [m.organization.name for m in got] == ["alpha", "mid", "zeta"]
+    assert user_memberships(user_id=10**9) == []
+
+
+def test_an_app_of_an_org_by_name_with_its_org_and_data_center():
+    org, other = OrganizationFactory(name="acme"), OrganizationFactory(name="other")
+    app = AppFactory(organization=org, name="chat")
+    AppFactory(organization=other, name="chat")
+    got = org_app(organization_id=org.pk, name="chat")
+    _same(got, list(org_app.queryset(organization_id=org.pk, name="chat")))
+    assert got[0].pk == app.pk and got[0].organization.name == "acme" and got[0].data_center.pk == app.data_center_id
+    assert got[0].app_key == app.app_key
+    assert org_app(organization_id=other.pk, name="missing") == []
+    assert org_app(organization_id=org.pk, name="CHAT") == []  # names are exact, as the queryset's filter
+
+
+def test_each_call_uses_its_own_values_and_one_query():
+    users = [UserFactory() for _ in range(3)]
+    for user in users:
+        with CaptureQueriesContext(connection) as queries:
+            found = user_by_pk(pk=user.pk)
+        assert [u.email for u in found] == [user.email]
+        assert len(queries) == 1
+    # what the database converts (datetimes, booleans) comes back as the queryset gives it
+    _same(user_by_pk(pk=users[0].pk), list(User.objects.filter(pk=users[0].pk)))
+
+
+def test_the_backend_loads_the_session_user_and_signs_out_inactive_or_unknown_ones(client):
+    user = UserFactory()
+    backend = ModelBackend()
+    assert backend.get_user(user.pk) == user
+    assert backend.get_user(str(user.pk)) == user  # the session stores the id as text
+    assert backend.get_user("not-a-number") is None
+    assert backend.get_user(10**9) is None
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert backend.get_user(user.pk) is None
+
+
+def test_a_signed_in_session_reaches_a_page_and_names_its_user(client):
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    assert client.session[SESSION_KEY] == str(membership.user.pk)
+    page = client.get(f"/o/{membership.organization.name}/apps/", headers={"accept-language": "en"})
+    assert page.status_code == 200
+    assert membership.user.email in page.content.decode()
+
+
+def test_a_value_of_another_type_is_refused():
+    with pytest.raises(TypeError):
+        org_app(organization_id="1", name="chat")
+    with pytest.raises(TypeError):
+        org_app(organization_id=True, name="chat")
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda when: Organization.objects.filter(created_at__gt=when), when=float)(when=1.0)
+
+
+def test_a_queryset_that_does_not_carry_its_value_as_given_fails_at_once():
+    # The value goes through an expression (F() + value): the stand-in is not among the SQL's parameters as is.
+    dropped = PreparedQuery(lambda name: Organization.objects.filter(name="fixed"), name=str)
+    with pytest.raises(ValueError, match="does not carry"):
+        dropped(name="x")
+    fine = PreparedQuery(lambda pk: Membership.objects.filter(pk=pk).annotate(o=F("organization_id")), pk=int)
+    assert fine(pk=10**9) == []
