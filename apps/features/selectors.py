@@ -7,6 +7,7 @@ from apps.features.models import AppFeature, RecallSettings
 from apps.plans.entitlements import Entitlements, Quota, entitlements_for, plan_features, plan_quota
 from apps.plans.models import Feature, Plan
 from apps.plans.selectors import catalog_addons, catalog_features, catalog_plans
+from console.prepared import PreparedQuery
 from orders.entitlements import app_entitlements
 
 # Functions app -> {quota code: current use}, registered by the apps that hold the counted data (apps.im at
@@ -143,5 +144,12 @@ def feature_state(*, app, code: str, is_on: bool | None = None) -> str:
     return State.ON if is_on else State.ENABLE
 
 
+# Every feature settings page asks it (the state note): compiled once per process (console.prepared).
+_switched_on = PreparedQuery(
+    lambda app_id, code: AppFeature.objects.filter(app_id=app_id, feature__code=code, enabled=True).only("pk")[:1],
+    app_id=int, code=str,
+)
+
+
 def feature_is_on(*, app, code: str) -> bool:
-    return AppFeature.objects.filter(app=app, feature__code=code, enabled=True).exists()
+    return bool(_switched_on(app_id=app.pk, code=str(code)))

@@ -102,3 +102,18 @@ def test_a_queryset_that_does_not_carry_its_value_as_given_fails_at_once():
         dropped(name="x")
     fine = PreparedQuery(lambda pk: Membership.objects.filter(pk=pk).annotate(o=F("organization_id")), pk=int)
     assert fine(pk=10**9) == []
+
+
+def test_a_switch_is_on_only_for_its_app_and_feature_while_enabled():
+    from apps.features.models import AppFeature
+    from apps.features.selectors import feature_is_on
+    from apps.plans.models import Feature
+
+    app, other = AppFactory(), AppFactory()
+    AppFeature.objects.create(app=app, feature=Feature.objects.get(code="recall"))
+    AppFeature.objects.create(app=app, feature=Feature.objects.get(code="push"), enabled=False)
+    assert feature_is_on(app=app, code=Feature.Code.RECALL) is True
+    assert feature_is_on(app=app, code="recall") is True
+    assert feature_is_on(app=app, code="push") is False  # a row switched off
+    assert feature_is_on(app=app, code="callbacks") is False  # no row
+    assert feature_is_on(app=other, code="recall") is False  # another app's switch
