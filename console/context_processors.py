@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from console.navigation import build_navigation
+from console.navigation import navigation, navigation_key
 
 
 def chrome(request):
@@ -39,7 +39,8 @@ def chrome(request):
         "current_app": getattr(request, "app", None),
         "user_memberships": user_memberships,
         "switcher_org": SimpleLazyObject(switcher_org),
-        "navigation": SimpleLazyObject(lambda: build_navigation(request)),
+        "navigation": SimpleLazyObject(lambda: navigation(request)),
+        "navigation_key": navigation_key(request),  # the sidebar's markup is remembered under it
         "org_in_arrears": SimpleLazyObject(lambda: _in_arrears(request)),
         "open_alert_count": SimpleLazyObject(lambda: _open_alerts(request)),
     }

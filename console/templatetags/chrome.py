@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from console.memo import remember
 from console.urltools import reverse_cached
 
 register = template.Library()
@@ -135,8 +136,19 @@ def topbar(context) -> str:
     )
 
 
+_sidebars: dict[tuple, str] = {}  # the markup per console.navigation.navigation_key, per process
+
+
 @register.simple_tag(takes_context=True)
 def sidebar(context) -> str:
+    key = context.get("navigation_key")
+    if key is not None and (found := _sidebars.get(key)) is not None:
+        return found
+    html = _sidebar(context)
+    return remember(_sidebars, key, html) if key is not None else html
+
+
+def _sidebar(context) -> str:
     navigation = context.get("navigation")
     if not navigation:
         return ""

@@ -65,3 +65,29 @@ def test_numbers_are_grouped_by_thousands_in_both_languages():
     for language in ("en", "zh-hans"):
         with translation.override(language):
             assert number_format(Decimal("1234567.5"), 2, force_grouping=True) == "1,234,567.50"
+
+
+def _sidebar(page) -> str:
+    html = page.content.decode()
+    return html[html.index('<nav class="console-sidebar'):html.index("</nav>", html.index('<nav class="console-sidebar'))]
+
+
+def test_the_remembered_menu_follows_the_role_the_language_the_app_and_the_page(member_client, org):
+    """The menu is remembered per process (console.navigation): each of what it depends on gives its own."""
+    from apps.accounts.roles import Role
+    from tests.applications.factories import AppFactory
+
+    AppFactory(organization=org, name="chat")
+    AppFactory(organization=org, name="live")
+    owner, finance = member_client(Role.OWNER), member_client(Role.FINANCE)
+    apps_url, bills_url = f"/o/{org.name}/apps/", f"/o/{org.name}/billing/bills/"
+    first = _sidebar(owner.get(apps_url))
+    assert ">Members<" in first and 'aria-current="page">Apps<' in first
+    assert _sidebar(owner.get(apps_url)) == first  # remembered: the same markup
+    assert ">Members<" not in _sidebar(finance.get(bills_url))  # finance manages no members
+    assert 'aria-current="page">Bills<' in _sidebar(finance.get(bills_url))
+    chinese = _sidebar(owner.get(apps_url, headers={"accept-language": "zh-hans"}))
+    assert chinese != first and "成员" in chinese
+    chat, live = (_sidebar(owner.get(f"/o/{org.name}/apps/{name}/")) for name in ("chat", "live"))
+    assert f"/o/{org.name}/apps/chat/usage/" in chat and f"/o/{org.name}/apps/live/usage/" in live
+    assert f"/o/{org.name}/apps/chat/usage/" not in live
