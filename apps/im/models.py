@@ -172,7 +172,24 @@ class ImMessage(models.Model):
         return self.msg_id
 
 
-class UsageDay(models.Model):
+class UsageFigures(models.Model):
+    """The figures that add up over apps: REST calls by status class and messages sent."""
+
+    calls_2xx = models.PositiveBigIntegerField(_("successful REST calls"), default=0)
+    calls_4xx = models.PositiveBigIntegerField(_("refused REST calls (4xx except 429)"), default=0)
+    calls_429 = models.PositiveBigIntegerField(_("rate-limited REST calls (429)"), default=0)
+    calls_5xx = models.PositiveBigIntegerField(_("failed REST calls (5xx)"), default=0)
+    messages = models.PositiveBigIntegerField(_("messages sent"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def calls(self) -> int:
+        return self.calls_2xx + self.calls_4xx + self.calls_429 + self.calls_5xx
+
+
+class UsageDay(UsageFigures):
     """What one app consumed on one business day (Asia/Shanghai), SPEC §12. Written by the usage roll-up (from
     the Redis counters) or, on the embedded default without Redis, by the metering calls themselves. Every
     figure only grows within a day: the roll-up writes ``GREATEST(stored, counted)``, so it is idempotent and
@@ -180,11 +197,6 @@ class UsageDay(models.Model):
 
     app = models.ForeignKey("applications.App", on_delete=models.CASCADE, related_name="im_usage_days")
     day = models.DateField(_("day"))
-    calls_2xx = models.PositiveBigIntegerField(_("successful REST calls"), default=0)
-    calls_4xx = models.PositiveBigIntegerField(_("refused REST calls (4xx except 429)"), default=0)
-    calls_429 = models.PositiveBigIntegerField(_("rate-limited REST calls (429)"), default=0)
-    calls_5xx = models.PositiveBigIntegerField(_("failed REST calls (5xx)"), default=0)
-    messages = models.PositiveBigIntegerField(_("messages sent"), default=0)
     active_users = models.PositiveIntegerField(_("daily active users"), default=0)
     peak_calls_per_second = models.PositiveIntegerField(_("peak REST calls in one second"), default=0)
     registered_users = models.PositiveIntegerField(_("registered users (peak of the day)"), default=0)
@@ -201,12 +213,8 @@ class UsageDay(models.Model):
     def __str__(self) -> str:
         return f"{self.app_id} {self.day}"
 
-    @property
-    def calls(self) -> int:
-        return self.calls_2xx + self.calls_4xx + self.calls_429 + self.calls_5xx
 
-
-class OrgUsageDay(models.Model):
+class OrgUsageDay(UsageFigures):
     """An organization's apps summed over one business day: what the organization usage page reads (30 rows
     instead of every app's ``UsageDay`` rows). Written only by the usage roll-up (``services.usage``), one
     set-based statement per run over the days it touched, each figure as ``GREATEST(stored, summed)``: like the
@@ -215,11 +223,6 @@ class OrgUsageDay(models.Model):
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day"))
-    calls_2xx = models.PositiveBigIntegerField(_("successful REST calls"), default=0)
-    calls_4xx = models.PositiveBigIntegerField(_("refused REST calls (4xx except 429)"), default=0)
-    calls_429 = models.PositiveBigIntegerField(_("rate-limited REST calls (429)"), default=0)
-    calls_5xx = models.PositiveBigIntegerField(_("failed REST calls (5xx)"), default=0)
-    messages = models.PositiveBigIntegerField(_("messages sent"), default=0)
     active_users = models.PositiveBigIntegerField(_("daily active users"), default=0)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
