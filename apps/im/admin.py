@@ -16,7 +16,7 @@ class ImUserAdmin(admin.ModelAdmin):
     search_fields = ("username",)
     raw_id_fields = ("app",)
     exclude = ("password",)
-    readonly_fields = ("uuid", "tokens_valid_after")
+    readonly_fields = ("uuid", "tokens_valid_after", "group_count")  # the group services keep the count
 
 
 @admin.register(ImGroup)
@@ -24,6 +24,7 @@ class ImGroupAdmin(admin.ModelAdmin):
     list_display = ("group_id", "name", "app", "maxusers", "created")
     search_fields = ("group_id", "name")
     raw_id_fields = ("app", "owner")
+    readonly_fields = ("member_count",)  # the group services keep the count
 
 
 @admin.register(ImMessage)

@@ -15,6 +15,7 @@ from apps.im.gate import feature_applies
 from apps.im.models import ImGroup, ImMessage, ImUser, UsageDay
 from apps.im.services.groups import group_create
 from apps.im.services.messages import new_msg_id
+from apps.im.services.usage import org_usage_rollup
 from apps.im.services.users import users_register
 from apps.ipwhitelist.services import whitelist_entries_add
 from apps.sensitive_words.models import SensitiveWordSettings
@@ -101,7 +102,8 @@ def _seed_im_users(app) -> None:
 def _seed_usage(app, *, days: int = 30) -> None:
     """30 business days of usage as the metering would have rolled them up: weekdays busier than weekends,
     slow growth, a few days with rate-limited calls (429) when a batch job hit the 100 calls/s limit; today is
-    counted up to now. Days already present (metered for real) are kept."""
+    counted up to now. Days already present (metered for real) are kept; the organization's rows of those days
+    are summed as the roll-up does."""
     rng = random.Random(30)
     now = business_now()
     today = business_date()
@@ -125,3 +127,4 @@ def _seed_usage(app, *, days: int = 30) -> None:
             registered_users=min(len(DEMO_USERS), 28 + (days - back) * 12 // days),
         ))
     UsageDay.objects.bulk_create(rows, ignore_conflicts=True)
+    org_usage_rollup(days=[row.day for row in rows])  # the organization page's sums, as the roll-up writes them

@@ -14,7 +14,7 @@ from apps.applications.access import app_view
 from apps.im.errors import ImError, NotFound
 from apps.im.selectors import im_group_members_console_page, im_groups_console_page
 from apps.im.services import console as ops
-from apps.im.services.groups import group_get, group_member_count
+from apps.im.services.groups import group_get
 from apps.im.users_views import search_param
 
 
@@ -52,7 +52,7 @@ def group_detail(request, app, group_id):
                                                      after=_int_or_none(request.GET.get("after", "")))
     return render(request, "im/group_detail.html", {"app": app, "group": group, "rows": rows,
                                                     "next_after": next_after,
-                                                    "member_count": group_member_count(group=group)})
+                                                    "member_count": group.member_count})
 
 
 @app_view(Action.CHANGE_APPS)
@@ -77,4 +77,4 @@ def group_delete(request, app, group_id):
         messages.success(request, _("Group %(name)s deleted.") % {"name": group.name})
         return redirect("im_console:groups", org_name=app.organization.name, app_name=app.name)
     return render(request, "im/group_delete.html", {"app": app, "group": group,
-                                                    "member_count": group_member_count(group=group)})
+                                                    "member_count": group.member_count})

@@ -66,11 +66,17 @@ class ImUser(models.Model):
     tokens_valid_after = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
     modified = models.DateTimeField(default=timezone.now)
+    # The groups the user is a member of (owned ones included), kept by the group services under the user's row
+    # lock in the transaction that changes a membership: the groups-per-user cap and the usage page's busiest
+    # user read it instead of counting memberships.
+    group_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("IM user")
         verbose_name_plural = _("IM users")
         constraints = [models.UniqueConstraint(fields=["app", "username"], name="im_user_unique_username")]
+        # The app's busiest user (MAX(group_count)) is one index read.
+        indexes = [models.Index(fields=["app", "group_count"], name="im_user_app_group_count")]
 
     def __str__(self) -> str:
         return self.username
@@ -102,11 +108,16 @@ class ImGroup(models.Model):
     maxusers = models.PositiveIntegerField()
     owner = models.ForeignKey(ImUser, on_delete=models.CASCADE, related_name="owned_groups")
     created = models.DateTimeField(default=timezone.now)
+    # Members, the owner included, kept by the group services under the group's row lock in the transaction that
+    # changes a membership: the members-per-group cap, the pages and the largest group read it.
+    member_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("IM group")
         verbose_name_plural = _("IM groups")
         constraints = [models.UniqueConstraint(fields=["app", "group_id"], name="im_group_unique_id")]
+        # The app's largest group (MAX(member_count)) is one index read.
+        indexes = [models.Index(fields=["app", "member_count"], name="im_group_app_member_count")]
 
     def __str__(self) -> str:
         return self.group_id
@@ -161,7 +172,24 @@ class ImMessage(models.Model):
         return self.msg_id
 
 
-class UsageDay(models.Model):
+class UsageFigures(models.Model):
+    """The figures that add up over apps: REST calls by status class and messages sent."""
+
+    calls_2xx = models.PositiveBigIntegerField(_("successful REST calls"), default=0)
+    calls_4xx = models.PositiveBigIntegerField(_("refused REST calls (4xx except 429)"), default=0)
+    calls_429 = models.PositiveBigIntegerField(_("rate-limited REST calls (429)"), default=0)
+    calls_5xx = models.PositiveBigIntegerField(_("failed REST calls (5xx)"), default=0)
+    messages = models.PositiveBigIntegerField(_("messages sent"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def calls(self) -> int:
+        return self.calls_2xx + self.calls_4xx + self.calls_429 + self.calls_5xx
+
+
+class UsageDay(UsageFigures):
     """What one app consumed on one business day (Asia/Shanghai), SPEC §12. Written by the usage roll-up (from
     the Redis counters) or, on the embedded default without Redis, by the metering calls themselves. Every
     figure only grows within a day: the roll-up writes ``GREATEST(stored, counted)``, so it is idempotent and
@@ -169,11 +197,6 @@ class UsageDay(models.Model):
 
     app = models.ForeignKey("applications.App", on_delete=models.CASCADE, related_name="im_usage_days")
     day = models.DateField(_("day"))
-    calls_2xx = models.PositiveBigIntegerField(_("successful REST calls"), default=0)
-    calls_4xx = models.PositiveBigIntegerField(_("refused REST calls (4xx except 429)"), default=0)
-    calls_429 = models.PositiveBigIntegerField(_("rate-limited REST calls (429)"), default=0)
-    calls_5xx = models.PositiveBigIntegerField(_("failed REST calls (5xx)"), default=0)
-    messages = models.PositiveBigIntegerField(_("messages sent"), default=0)
     active_users = models.PositiveIntegerField(_("daily active users"), default=0)
     peak_calls_per_second = models.PositiveIntegerField(_("peak REST calls in one second"), default=0)
     registered_users = models.PositiveIntegerField(_("registered users (peak of the day)"), default=0)
@@ -190,9 +213,26 @@ class UsageDay(models.Model):
     def __str__(self) -> str:
         return f"{self.app_id} {self.day}"
 
-    @property
-    def calls(self) -> int:
-        return self.calls_2xx + self.calls_4xx + self.calls_429 + self.calls_5xx
+
+class OrgUsageDay(UsageFigures):
+    """An organization's apps summed over one business day: what the organization usage page reads (30 rows
+    instead of every app's ``UsageDay`` rows). Written only by the usage roll-up (``services.usage``), one
+    set-based statement per run over the days it touched, each figure as ``GREATEST(stored, summed)``: like the
+    app rows, a figure only grows, so reruns and overlapping runs agree. DAU is the sum of the apps' DAU (each app
+    is its own IM service). Usage of an app deleted later stays in the days it was counted in."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    active_users = models.PositiveBigIntegerField(_("daily active users"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("IM organization usage day")
+        verbose_name_plural = _("IM organization usage days")
+        constraints = [models.UniqueConstraint(fields=["organization", "day"], name="im_org_usage_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.day}"
 
 
 class ActiveUserDay(models.Model):

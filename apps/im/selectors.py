@@ -56,8 +56,8 @@ def im_user_deletion_impact(*, user) -> dict[str, int]:
 
 def im_groups_console_page(*, app, query: str = "", after: int | None = None, size: int = CONSOLE_PAGE_SIZE):
     """A page of the app's groups, newest last (keyset on id), searched by group ID (exact) or name prefix,
-    each with its owner and member count. Returns (groups, next_after)."""
-    from django.db.models import Count, Q
+    each with its owner and member count (the group's counter). Returns (groups, next_after)."""
+    from django.db.models import Q
 
     from apps.im.models import ImGroup
 
@@ -67,7 +67,7 @@ def im_groups_console_page(*, app, query: str = "", after: int | None = None, si
         rows = rows.filter(Q(group_id=query) | Q(name__istartswith=query))
     if after:
         rows = rows.filter(id__gt=after)
-    page = list(rows.annotate(member_count=Count("memberships"))[: size + 1])
+    page = list(rows[: size + 1])
     more = len(page) > size
     page = page[:size]
     return page, (page[-1].pk if more else None)

@@ -126,7 +126,7 @@ def _group_detail(group: ImGroup) -> dict:
         "created": _ms(group.created),
         "custom": "",
         "mute": False,
-        "affiliations_count": groups.group_member_count(group=group),
+        "affiliations_count": group.member_count,
         "disabled": False,
         "public": group.public,
         "permission": "owner",

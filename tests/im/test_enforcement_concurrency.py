@@ -135,3 +135,70 @@ def test_parallel_sends_are_not_accepted_beyond_the_plans_calls_per_second(backe
     assert limit <= len(accepted) <= limit * windows, (len(accepted), windows)
     assert all(int(r["Retry-After"]) >= 1 for r in refused)
     assert ImMessage.objects.filter(app=app).count() == len(accepted)
+
+
+def test_parallel_joins_of_one_user_stop_exactly_at_its_groups_per_user_cap():
+    app = AppFactory()
+    cap = 10
+    api = Api(app)
+    assert api.post("/users", [{"username": name, "password": "secret1"} for name in ("owner", "joiner")]
+                    ).status_code == 200
+    group_ids = []
+    for i in range(THREADS):
+        created = api.post("/chatgroups", {"groupname": f"g{i}", "public": True, "owner": "owner"})
+        assert created.status_code == 200, created.content
+        group_ids.append(created.json()["data"]["groupid"])
+    PlanFeature.objects.filter(feature__code="user_groups").update(quota=cap)  # the owner is in all 50: no matter
+    appcache.forget_all()
+    forget_catalog()
+    responses = in_threads([[lambda group_id=group_id: api.post(f"/chatgroups/{group_id}/users/joiner")]
+                            for group_id in group_ids])
+    assert sorted(r.status_code for r in responses) == [200] * cap + [403] * (THREADS - cap)
+    joiner = ImUser.objects.get(app=app, username="joiner")
+    assert joiner.group_count == ImGroupMember.objects.filter(user=joiner).count() == cap
+
+
+def test_parallel_joins_removals_and_deletions_keep_every_counter_exact():
+    """Joins, removals, group deletions and user deletions that touch the same groups and users at once: none
+    fails on a lock (every service locks groups before users, each in id order), and every counter equals the
+    memberships counted afterwards."""
+    from django.db.models import Count
+
+    from apps.im.models import ImGroup
+
+    app = AppFactory()
+    app_on_plan(app, "pro")
+    api = Api(app)
+    names = [f"u{i:02d}" for i in range(40)]
+    assert api.post("/users", [{"username": name, "password": "secret1"} for name in names]).status_code == 200
+    group_ids = []
+    for i in range(10):
+        created = api.post("/chatgroups", {"groupname": f"g{i}", "public": True, "owner": names[i],
+                                           "members": names[10 + i: 20 + i]})
+        assert created.status_code == 200, created.content
+        group_ids.append(created.json()["data"]["groupid"])
+
+    def delete(path):
+        return Client().delete(f"{api.root}{path}", HTTP_AUTHORIZATION=f"Bearer {api.token}")
+
+    calls = []
+    for i in range(THREADS):
+        group_id, name = group_ids[i % 10], names[(7 * i) % 40]
+        kind = i % 5
+        if kind == 0:
+            calls.append([lambda g=group_id, n=name: api.post(f"/chatgroups/{g}/users", {"usernames": [n, "u39"]})])
+        elif kind == 1:
+            calls.append([lambda g=group_id, n=name: delete(f"/chatgroups/{g}/users/{n}")])
+        elif kind == 2:
+            calls.append([lambda n=name: delete(f"/users/{n}")])
+        elif kind == 3 and i < 20:
+            calls.append([lambda g=group_id: delete(f"/chatgroups/{g}")])
+        else:
+            calls.append([lambda g=group_id, n=names[(3 * i) % 40]: api.post(f"/chatgroups/{g}/users/{n}")])
+    responses = in_threads(calls)
+    assert all(r.status_code < 500 for r in responses), sorted(r.status_code for r in responses)
+    assert any(r.status_code == 200 for r in responses)
+    groups = ImGroup.objects.filter(app=app).annotate(n=Count("memberships"))
+    users = ImUser.objects.filter(app=app).annotate(n=Count("group_memberships"))
+    assert [(g.group_id, g.member_count, g.n) for g in groups if g.member_count != g.n] == []
+    assert [(u.username, u.group_count, u.n) for u in users if u.group_count != u.n] == []

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.im import appcache, metering, ratelimit
-from apps.im.models import ActiveUserDay, UsageDay
+from apps.im.models import ActiveUserDay, OrgUsageDay, UsageDay
 from apps.im.services import auth, users
 from apps.im.services.usage import _redis_counts, usage_rollup
 from apps.plans.models import PlanFeature
@@ -29,6 +29,7 @@ CALLS, USERS = 1000, 50
 # Per business day: 500 calls, a quarter each of password tokens, sends, unknown users (404) and user reads.
 EXPECTED_DAY = {"calls_2xx": 375, "calls_4xx": 125, "calls_429": 0, "calls_5xx": 0, "messages": 125,
                 "active_users": 50, "peak_calls_per_second": 50}
+ORG_FIGURES = ("calls_2xx", "calls_4xx", "calls_429", "calls_5xx", "messages", "active_users")
 
 
 @pytest.fixture
@@ -78,11 +79,25 @@ def _thousand_calls_across_midnight(app, *, rollup_midway: bool = False) -> None
                 usage_rollup()
 
 
+def _org_sums(days) -> dict:
+    """{(organization id, day): the six summed figures} recomputed from the apps' UsageDay rows."""
+    rows = (UsageDay.objects.filter(day__in=days).values("app__organization_id", "day").order_by()
+            .annotate(**{name: Sum(name) for name in ORG_FIGURES}))
+    return {(row.pop("app__organization_id"), row.pop("day")): row for row in rows}
+
+
+def _org_rows() -> dict:
+    return {(row.pop("organization_id"), row.pop("day")): row
+            for row in OrgUsageDay.objects.values("organization_id", "day", *ORG_FIGURES)}
+
+
 def _assert_two_exact_days(app, *, registered_on_day: int) -> None:
     usage = _usage(app)
     assert list(usage) == [DAY, NEXT_DAY]
     assert usage[DAY] == {**EXPECTED_DAY, "registered_users": registered_on_day}
     assert usage[NEXT_DAY] == {**EXPECTED_DAY, "registered_users": USERS}
+    expected = {name: EXPECTED_DAY[name] for name in ORG_FIGURES}
+    assert _org_rows() == {(app.organization_id, DAY): expected, (app.organization_id, NEXT_DAY): expected}
 
 
 @pytest.mark.django_db
@@ -135,6 +150,31 @@ def test_the_rollup_never_lowers_a_figure_and_skips_deleted_apps(redis_url):
     row = UsageDay.objects.get(app=app, day=DAY)
     assert (row.calls_2xx, row.messages, row.peak_calls_per_second) == (900, 7, 4)
     assert not UsageDay.objects.filter(app_id=gone.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_rollup_sums_each_organizations_apps_per_day_and_a_rerun_agrees(no_redis):
+    first, second = AppFactory(), AppFactory()
+    same_org = AppFactory(organization=first.organization)
+    AppFactory(organization=second.organization)  # no usage
+    for app, calls in ((first, 100), (second, 7), (same_org, 40)):
+        for day in (DAY, NEXT_DAY):
+            UsageDay.objects.create(app=app, day=day, calls_2xx=calls, calls_4xx=calls // 10, calls_429=1,
+                                    calls_5xx=int(app == first), messages=calls * 2, active_users=calls // 5,
+                                    peak_calls_per_second=9, registered_users=3)
+    UsageDay.objects.create(app=first, day=DAY - dt.timedelta(days=5), calls_2xx=5)  # a day no run touches
+    later = START + dt.timedelta(hours=12)  # NEXT_DAY noon: the run sums today and yesterday
+    result = usage_rollup(now=later)
+    assert result.org_rows == 4
+    sums = _org_sums([DAY, NEXT_DAY])
+    assert _org_rows() == sums and len(sums) == 4
+    assert sums[(first.organization_id, NEXT_DAY)]["calls_2xx"] == 140
+    # later in the day the metering raised an app's row: the next run raises the organization's, a rerun agrees
+    UsageDay.objects.filter(app=same_org, day=NEXT_DAY).update(calls_2xx=F("calls_2xx") + 60, messages=999)
+    usage_rollup(now=later)
+    usage_rollup(now=later)
+    assert _org_rows() == _org_sums([DAY, NEXT_DAY])
+    assert _org_rows()[(first.organization_id, NEXT_DAY)]["calls_2xx"] == 200
 
 
 @pytest.mark.redis

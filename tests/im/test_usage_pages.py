@@ -16,6 +16,7 @@ from django.urls import reverse
 from apps.accounts.roles import Role
 from apps.im.models import ImMessage, UsageDay
 from apps.im.services import groups, users
+from apps.im.services.usage import usage_rollup
 from tests.applications.factories import AppFactory
 from tests.im.factories import UsageDayFactory
 from tests.orders.factories import app_on_plan
@@ -128,6 +129,7 @@ def test_org_usage_sums_the_apps_per_day_and_lists_each_app(owner_client, org, o
     UsageDayFactory(app=b, day=TODAY, calls_2xx=50, calls_4xx=2, messages=1, active_users=2)
     UsageDayFactory(app=b, day=TODAY - dt.timedelta(days=1), calls_2xx=300, active_users=9)
     UsageDayFactory(app=AppFactory(organization=other_org, name="alpha"), day=TODAY, calls_2xx=777_777)
+    usage_rollup()  # the organization's sums are the roll-up's (every minute)
     page = owner_client.get(url("org_usage", org=org))
     rows = page.context["rows"]
     assert len(rows) == 30

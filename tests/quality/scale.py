@@ -155,23 +155,30 @@ MEMBERS_PER_GROUP = 10
 
 def build_im_data(*, app: App, users: int, groups: int, messages: int, now: dt.datetime) -> None:
     """IM users (``user000001``…), groups owned round-robin with ``MEMBERS_PER_GROUP`` members each and stored
-    messages, in bulk: 100,000 users take seconds, not the REST service's hashing per user."""
+    messages, in bulk: 100,000 users take seconds, not the REST service's hashing per user. The groups' member
+    counts and the users' group counts are those of the memberships built, as the group services keep them."""
+    from collections import Counter
+
     from apps.im.models import ImGroup, ImGroupMember, ImMessage, ImUser, UserCounter
 
     UserCounter.objects.get_or_create(app=app)
+    per_group = min(MEMBERS_PER_GROUP, users)
+    member_of = [[(index + k) % users for k in range(per_group)] for index in range(groups)] if users else []
+    group_counts = Counter(person for members in member_of for person in members)
     people = ImUser.objects.bulk_create(
         (ImUser(app=app, username=f"user{i:06d}", password=IM_PASSWORD_HASH, nickname=f"User {i}", created=now,
-                modified=now) for i in range(users)), batch_size=5000)
+                modified=now, group_count=group_counts[i]) for i in range(users)), batch_size=5000)
     UserCounter.objects.filter(app=app).update(registered=ImUser.objects.filter(app=app).count())
     if not people:
         return
     group_rows = ImGroup.objects.bulk_create(
         (ImGroup(app=app, group_id=f"{app.pk % 10_000:04d}{i:011d}", name=f"group {i}", maxusers=200,
-                 owner=people[i % len(people)], created=now) for i in range(groups)), batch_size=5000)
+                 owner=people[i % len(people)], created=now, member_count=per_group) for i in range(groups)),
+        batch_size=5000)
     ImGroupMember.objects.bulk_create(
-        (ImGroupMember(group=group, user=people[(index + k) % len(people)],
+        (ImGroupMember(group=group, user=people[person],
                        role=ImGroupMember.Role.OWNER if k == 0 else ImGroupMember.Role.MEMBER)
-         for index, group in enumerate(group_rows) for k in range(min(MEMBERS_PER_GROUP, len(people)))),
+         for group, members in zip(group_rows, member_of, strict=True) for k, person in enumerate(members)),
         batch_size=5000)
     ImMessage.objects.bulk_create(
         (ImMessage(app=app, msg_id=f"{app.pk}{i:012d}", from_user=people[i % len(people)].username,
@@ -181,14 +188,17 @@ def build_im_data(*, app: App, users: int, groups: int, messages: int, now: dt.d
 
 
 def build_usage_days(*, apps: list[App], today: dt.date, days: int = 30) -> None:
-    """30 business days of usage for every app, as the metering's roll-up leaves them."""
+    """30 business days of usage for every app, and their organization's sums, as the metering's roll-up
+    leaves them (the sums by the roll-up's own statement)."""
     from apps.im.models import UsageDay
+    from apps.im.services.usage import org_usage_rollup
 
     UsageDay.objects.bulk_create(
         (UsageDay(app=app, day=today - dt.timedelta(days=d), calls_2xx=1000 + d, calls_4xx=d, calls_429=d % 3,
                   calls_5xx=int(d % 7 == 0), messages=500 + d, active_users=50 + d, peak_calls_per_second=20 + d % 5,
                   registered_users=100)
          for app in apps for d in range(days)), batch_size=5000)
+    org_usage_rollup(days=[today - dt.timedelta(days=d) for d in range(days)])
 
 
 @dataclass(frozen=True)

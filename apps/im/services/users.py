@@ -12,6 +12,7 @@ from apps.im import gate
 from apps.im.errors import DuplicateUsername, IllegalArgument, NotFound, ResourceLimited
 from apps.im.models import ImUser, UserCounter
 from apps.im.passwords import password_hash
+from apps.im.services.groups import user_groups_leave
 
 USERNAME = re.compile(r"^[a-z0-9_.-]{1,64}$")
 PASSWORD_MAX = 64
@@ -140,9 +141,12 @@ def users_page(*, app, limit=None, cursor=None) -> tuple[list[ImUser], str | Non
 
 @transaction.atomic
 def user_delete(*, app, username: str) -> ImUser:
-    user = user_get(app=app, username=username)
+    """Delete the user with its memberships and the groups it owns, keeping the registered count and the
+    group counters. Read after the counter's lock: two deletions of one user count it once."""
     UserCounter.objects.bulk_create([UserCounter(app=app)], ignore_conflicts=True)
     UserCounter.objects.select_for_update().get(app=app)
+    user = user_get(app=app, username=username)
+    user_groups_leave(user=user)
     user.delete()
     UserCounter.objects.filter(app=app, registered__gt=0).update(registered=F("registered") - 1)
     return user
