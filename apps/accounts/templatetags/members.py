@@ -2,7 +2,7 @@
 template language, several nodes per cell, a gettext per row for every label; here the labels are translated once,
 the role select's options are built once per role, and each row is one f-string of escaped values: same HTML)."""
 
-from functools import lru_cache
+from functools import cache
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from apps.accounts.roles import Action, Role, role_may
-from console.rowhtml import esc
+from console.rowhtml import esc, html_join
 
 register = template.Library()
 
@@ -67,10 +67,10 @@ def member_rows(context, members, role_choices, org_name: str):
             f'<td class="text-end">\n{actions}\n</td>\n</tr>\n'
         )
 
-    return mark_safe("".join(map(row, members)))
+    return html_join(map(row, members))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _role_options(values: tuple[str, ...], _language: str) -> dict[str, str]:
     """A row's role select: the options of the roles the signed-in member may give (``values``), one set for each
     member's role, which is selected. Built once per set of roles and language (labels are ``Role``'s)."""
@@ -90,7 +90,7 @@ def role_matrix_rows():
     return _role_matrix_rows(get_language())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _role_matrix_rows(_language: str) -> str:
     yes = format_html('<td class="text-center"><span class="text-success" aria-label="{}">✓</span></td>',
                       gettext("yes"))
@@ -98,6 +98,6 @@ def _role_matrix_rows(_language: str) -> str:
                      gettext("no"))
     return format_html_join(
         "", '<tr><th scope="row" class="fw-normal">{}</th>\n{}\n</tr>\n',
-        ((label, mark_safe("".join(yes if role_may(role, action) else no for role in Role.values)))
+        ((label, html_join(yes if role_may(role, action) else no for role in Role.values))
          for action, label in Action.choices),
     )

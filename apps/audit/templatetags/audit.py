@@ -4,11 +4,10 @@ the labels translated once: same HTML)."""
 
 from django import template
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from apps.audit.actions import action_label, describe
-from console.rowhtml import esc
+from console.rowhtml import esc, html_join
 from console.urltools import row_url_maker
 
 register = template.Library()
@@ -37,4 +36,4 @@ def audit_rows(entries, org_name: str):
             f'<td>{esc(describe(action, entry.detail, entry.summary))}</td>\n</tr>\n'
         )
 
-    return mark_safe("".join(map(row, entries)))
+    return html_join(map(row, entries))
