@@ -192,7 +192,3 @@ def organization_require_two_factor(*, actor: Membership, required: bool) -> Org
         summary=f"Two-factor sign-in {'required' if required else 'optional'}",
     )
     return organization
-
-
-def users_with_two_factor(*, user_ids) -> set[int]:
-    return set(TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list("user_id", flat=True))

@@ -234,37 +234,26 @@ def _render_member_list(request, *, invite_form: InvitationForm, status: int = 2
         invitation.url = (services.invitation_url(invitation=invitation, site_url=site_url)
                           if invitation.may_revoke else "")
     members = member_list(organization=request.organization)
-    owner_count = sum(member.role == Role.OWNER for member in members)
-    with_two_factor = twofactor.users_with_two_factor(user_ids=[member.user_id for member in members])
+    owner_count = sum(member["role"] == Role.OWNER for member in members)
     org_name = request.organization.name
     change_role_url = row_url_maker("members:member_change_role", kwargs={"org_name": org_name},
                                     vary="membership_id", placeholder=987654321)
     remove_url = row_url_maker("members:member_remove", kwargs={"org_name": org_name},
                                vary="membership_id", placeholder=987654321)
     for member in members:
-        member.change_role_url, member.remove_url = change_role_url(member.pk), remove_url(member.pk)
-        member.two_factor_on = member.user_id in with_two_factor
-        member.is_last_owner = member.role == Role.OWNER and owner_count == 1
-        member.may_manage = role_may_manage(actor.role, member.role) and not member.is_last_owner
+        member["change_role_url"], member["remove_url"] = change_role_url(member["pk"]), remove_url(member["pk"])
+        member["is_last_owner"] = member["role"] == Role.OWNER and owner_count == 1
+        member["may_manage"] = role_may_manage(actor.role, member["role"]) and not member["is_last_owner"]
     context = {
         "members": members,
         "invitations": invitations,
         "new_invitation": next((i for i in invitations if str(i.pk) == just_invited and i.url), None),
         "invite_form": invite_form,
         "role_choices": invite_form.fields["role"].choices,
-        "role_matrix": _role_matrix(),
-        "members_without_two_factor": sum(not member.two_factor_on for member in members),
+        "members_without_two_factor": sum(not member["two_factor_on"] for member in members),
         "may_manage_security": actor.may(Action.MANAGE_SECURITY),
     }
     return render(request, "members/member_list.html", context, status=status)
-
-
-def _role_matrix() -> list[dict]:
-    """What each role may do, for the legend under the members table."""
-    return [
-        {"label": label, "roles": [role_may(role, action) for role in Role.values]}
-        for action, label in Action.choices
-    ]
 
 
 @org_view(Action.MANAGE_MEMBERS)

@@ -72,6 +72,9 @@ class App(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="app_name_unique_in_org"),
         ]
+        # The app list's page in this order (issue 14: without it PostgreSQL sorted all 1,000 apps of the bench org
+        # for each page of 20, 1.5 ms; with it, it reads the 20).
+        indexes = [models.Index(fields=["organization", "-created_at", "-id"], name="app_org_newest_idx")]
 
     def __str__(self) -> str:
         return self.app_key

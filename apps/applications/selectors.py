@@ -8,13 +8,10 @@ from apps.plans.selectors import all_plans
 
 
 def app_list(*, organization, search: str | None = None) -> QuerySet[App]:
-    """The org's apps, newest first, with their data center. The Client Secret is deferred: a list never shows
-    it, and each value would cost a decryption. (The page adds each app's plan: orders.entitlements.)"""
-    qs = (
-        App.objects.filter(organization=organization)
-        .select_related("organization", "data_center")
-        .defer("client_secret")
-    )
+    """The org's apps, newest first. The app list reads the columns it shows from it as rows (with the data
+    center's name and each app's plan: orders.entitlements), never the Client Secret, which would cost a
+    decryption per app."""
+    qs = App.objects.filter(organization=organization)
     search = (search or "").strip()
     if search:
         qs = qs.filter(name__icontains=search)

@@ -3,9 +3,7 @@ from django.shortcuts import render
 
 from apps.accounts.access import org_view
 from apps.accounts.roles import Action
-from apps.audit.actions import action_label, describe
 from apps.audit.selectors import audit_list
-from console.urltools import row_url_maker
 
 ENTRIES_PER_PAGE = 50
 
@@ -20,12 +18,6 @@ def audit_log(request, org_name: str):
     if app_name and app is None:
         entries = entries.none()
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    app_url = row_url_maker("applications:app_detail", kwargs={"org_name": organization.name}, vary="app_name",
-                            placeholder="0app0name0")
-    for entry in page:
-        entry.app_url = app_url(entry.app.name) if entry.app_id else ""
-        entry.action_label = action_label(entry.action)
-        entry.sentence = describe(entry.action, entry.detail, entry.summary)
     return render(
         request,
         "audit/audit_list.html",

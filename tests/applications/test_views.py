@@ -43,6 +43,18 @@ def test_the_app_list_shows_each_app_with_its_plan_and_status(owner_client, org,
     assert "their-app" not in html
 
 
+@pytest.mark.parametrize(("language", "active"), [("en", "Active"), ("zh-hans", "正常")])
+def test_an_app_list_row_shows_its_product_name_as_text_and_the_data_center_in_the_language(
+        owner_client, org, language, active):
+    app = AppFactory(organization=org, name="chat-prod", product_name='<b>"Chat"</b>')
+    html = owner_client.get(org_url("app_list", org), headers={"accept-language": language}).content.decode()
+    assert '<b>"Chat"</b>' not in html and "&lt;b&gt;&quot;Chat&quot;&lt;/b&gt;" in html
+    center = app.data_center.name_zh if language == "zh-hans" else app.data_center.name_en
+    assert f"<td>{center}</td>" in html
+    assert f'app-status-active">{active}</span>' in html
+    assert f'<a class="fw-semibold" href="/o/{org.name}/apps/chat-prod/">chat-prod</a>' in html
+
+
 def test_the_app_list_searches_by_appname(owner_client, org):
     AppFactory(organization=org, name="chat-prod")
     AppFactory(organization=org, name="game-eu")
