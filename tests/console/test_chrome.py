@@ -69,7 +69,8 @@ def test_numbers_are_grouped_by_thousands_in_both_languages():
 
 def _sidebar(page) -> str:
     html = page.content.decode()
-    return html[html.index('<nav class="console-sidebar'):html.index("</nav>", html.index('<nav class="console-sidebar'))]
+    start = html.index('<nav class="console-sidebar')
+    return html[start:html.index("</nav>", start)]
 
 
 def test_the_remembered_menu_follows_the_role_the_language_the_app_and_the_page(member_client, org):
