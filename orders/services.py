@@ -40,9 +40,10 @@ PROVISIONING_REFUSAL = _(
     "This app has an order still provisioning. Wait until it is in service before buying again."
 )
 # Due orders one activation transaction takes (set-based: one statement on PostgreSQL, a few on SQLite, whatever
-# the number); a tick repeats until none is left. 10,000 in one batch measured no faster than two of 5,000 (the
-# per-row index upkeep is the cost, not the per-batch overhead), and a smaller batch holds fewer row locks.
-ACTIVATION_BATCH = 5_000
+# the number); a tick repeats until none is left. The per-row index upkeep is most of the cost, not the per-batch
+# overhead, but one batch of 10,000 did 2% less work than two of 5,000 (EXPLAIN BUFFERS) and commits once; SQLite's
+# path passes the 20,000 completed ids as parameters, well under its limit of 32,766.
+ACTIVATION_BATCH = 10_000
 
 # Rules of higher apps that may refuse a purchase (billing: an organization in arrears). Each is called with the
 # organization and returns the refusal to show, or None; billing registers its own in BillingConfig.ready, so
