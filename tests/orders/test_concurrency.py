@@ -10,11 +10,11 @@ from django.utils import timezone
 from apps.plans.models import Plan
 from orders.exceptions import PurchaseNotAllowed
 from orders.models import Order, OrderStatusChange
-from orders.services import order_place, orders_activate_due
+from orders.services import order_activate, order_place, orders_activate_due
 from orders.tokens import checkout_token_issue
 from tests.applications.factories import AppFactory
 from tests.concurrency import run_together
-from tests.orders.factories import OrderFactory, app_on_plan
+from tests.orders.factories import OrderFactory, add_addon_line, app_on_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 S = Order.Status
@@ -36,6 +36,31 @@ def test_two_concurrent_activation_runs_activate_each_order_once(org):
         assert Order.objects.filter(app=app, status=S.COMPLETED).count() == 1
     assert OrderStatusChange.objects.filter(to_status=S.IN_SERVICE, from_status=S.PROVISIONING).count() == 6
     assert OrderStatusChange.objects.filter(to_status=S.COMPLETED).count() == 6
+    connection.close()
+
+
+def test_a_tick_and_a_single_activation_at_once_complete_each_replaced_order_once(org):
+    """The set-based statement completes the previous plan and add-on orders without locking them first; the
+    per-order path (order_activate) may run at the same moment on one of the same apps."""
+    past = timezone.now() - dt.timedelta(hours=1)
+    flagship = Plan.objects.get(code="flagship")
+    made = []
+    for _ in range(5):
+        app = AppFactory(organization=org)
+        pro = app_on_plan(app, "pro", created_at=past - dt.timedelta(days=2))
+        addon = OrderFactory(app=app, plan=None, plan_order=pro, created_at=past - dt.timedelta(days=1))
+        add_addon_line(addon, "rest_rate", quantity=1)
+        made.append((pro, addon, OrderFactory(app=app, plan=flagship, status=S.PROVISIONING, created_at=past)))
+    single = made[2][2]
+    tick, one = run_together(orders_activate_due, lambda: order_activate(order=single))
+    assert not isinstance(tick, Exception) and not isinstance(one, Exception), (tick, one)
+    assert tick + one == 5
+    for pro, addon, new in made:
+        assert list(new.history.values_list("to_status", flat=True)) == [S.PROVISIONING, S.IN_SERVICE]
+        for replaced in (pro, addon):
+            replaced.refresh_from_db()
+            assert replaced.status == S.COMPLETED
+            assert replaced.history.filter(to_status=S.COMPLETED).count() == 1
     connection.close()
 
 
