@@ -12,11 +12,12 @@ from html import escape  # Django's ``escape`` without its lazy-text wrapper: th
 
 from django import template
 from django.utils import formats
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from apps.im.usage_charts import grouped_int_formatter
+from console.rowhtml import esc, html_join
 
 register = template.Library()
 
@@ -70,18 +71,18 @@ def usage_chart(chart):
         id=chart.chart_id, title=chart.title, summary=chart.summary,
         width=chart.width, height=chart.height, left=chart.left, right=chart.right, top=chart.top,
         bottom=chart.bottom,
-        legend=format_html_join("", '<li><span class="usage-swatch {}" aria-hidden="true"></span>{}</li>',
-                                ((s.css, s.label) for s in chart.series)),
-        y_ticks=format_html_join("", _Y_TICK, (
-            (chart.left, chart.right, _plain(tick.position), chart.left - 6, tick.label, chart.right + 6)
-            for tick in chart.y_ticks)),
+        legend=html_join(f'<li><span class="usage-swatch {esc(s.css)}" aria-hidden="true"></span>{esc(s.label)}</li>'
+                         for s in chart.series),
+        y_ticks=html_join(_Y_TICK.format(esc(chart.left), esc(chart.right), esc(_plain(tick.position)),
+                                         esc(chart.left - 6), esc(tick.label), esc(chart.right + 6))
+                          for tick in chart.y_ticks),
         bars=_bars(chart.segments),
-        x_ticks=format_html_join("", '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>\n    ', (
-            (_plain(tick.position), chart.bottom + 18, tick.label) for tick in chart.x_ticks)),
+        x_ticks=html_join(f'<text class="tick" x="{esc(_plain(tick.position))}" y="{esc(chart.bottom + 18)}" '
+                          f'text-anchor="middle">{esc(tick.label)}</text>\n    ' for tick in chart.x_ticks),
         hint=_("Swipe sideways to see every day."),
         show_table=_("Show the numbers as a table"),
         date=_("Date"),
-        heads=format_html_join("", '<th scope="col" class="text-end">{}</th>', ((s.label,) for s in chart.series)),
+        heads=html_join(f'<th scope="col" class="text-end">{esc(s.label)}</th>' for s in chart.series),
         rows=_table_rows(chart.table_rows, grouped_int_formatter()),
     )
 
