@@ -1,5 +1,6 @@
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import connection
 from django.db.models import F, QuerySet, Sum, Window
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from billing.models import Bill, BillLine, LedgerEntry, PaymentAccount, TopUpRequest
 from console.fields import MoneyField
 from console.money import ZERO, is_in_arrears, quantize_money
@@ -81,18 +83,22 @@ def ledger_entry_list(*, organization) -> QuerySet[LedgerEntry]:
 RECENT_TOPUPS = 20
 
 
-def topup_request_recent_list(*, organization) -> list[TopUpRequest]:
-    """The org's latest top-up requests in every state, newest first (what its billing readers may follow)."""
-    return list(
-        TopUpRequest.objects.filter(organization=organization)
-        .select_related("requested_by")
-        .order_by("-created_at", "-id")[:RECENT_TOPUPS]
+def topup_request_recent_rows(*, organization_id: int) -> list[dict]:
+    """The org's latest top-up requests in every state, newest first (what its billing readers may follow), as the
+    values the account center shows: ``created_at``, ``amount``, ``reference``, ``status`` and its
+    ``status_label``, ``requested_by_email``, ``decided_at``."""
+    labels = dict(TopUpRequest.Status.choices)
+    rows = _fetch(
+        f"""SELECT t.created_at, t.amount, t.reference, t.status, u.email, t.decided_at
+        FROM {_table(TopUpRequest)} t JOIN {_table(User)} u ON u.id = t.requested_by_id
+        WHERE t.organization_id = %s ORDER BY t.created_at DESC, t.id DESC LIMIT %s""",  # noqa: S608
+        [organization_id, RECENT_TOPUPS],
     )
-
-
-def payment_account():
-    """The account top-ups are transferred to (the singleton staff keep); an empty one before staff set it."""
-    return PaymentAccount.objects.filter(pk=1).first() or PaymentAccount(pk=1)
+    return [
+        {"created_at": _aware(created_at), "amount": _money(amount), "reference": reference, "status": status,
+         "status_label": labels.get(status, status), "requested_by_email": email, "decided_at": _aware(decided_at)}
+        for created_at, amount, reference, status, email, decided_at in rows
+    ]
 
 
 def bill_list(*, organization) -> QuerySet[Bill]:
@@ -142,32 +148,127 @@ def order_list_for_export(*, organization) -> QuerySet[Order]:
     )
 
 
+def _month_to_date_sql(*, organization_id: int, now: dt.datetime | None) -> tuple[str, list]:
+    """This month's charges from the 1st to today inclusive, in cents, priced by the same SQL as bills."""
+    today = business_date(now)
+    sql, params = order_charged_lines_sql(month=today, until=today + dt.timedelta(days=1),
+                                          organization_id=organization_id)
+    return f"SELECT COALESCE(SUM(lines.amount_cents), 0) FROM ({sql}) lines", params  # noqa: S608
+
+
 def month_to_date_consumption(*, organization, now: dt.datetime | None = None) -> Decimal:
     """This month's charges from the 1st to today inclusive, priced by the same SQL as bills."""
-    today = business_date(now)
-    sql, params = order_charged_lines_sql(
-        month=today, until=today + dt.timedelta(days=1), organization_id=organization.pk
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(SUM(lines.amount_cents), 0) FROM ({sql}) lines", params)  # noqa: S608
-        cents = cursor.fetchone()[0]
+    sql, params = _month_to_date_sql(organization_id=organization.pk, now=now)
+    (cents,), = _fetch(sql, params)
     return quantize_money(Decimal(int(cents)) / 100)
 
 
-def monthly_bill_totals(*, organization, now: dt.datetime | None = None, months: int = 12) -> list[tuple]:
-    """(month, total) for the ``months`` months up to last month, oldest first; a month without a bill is 0."""
+# --- The account center: a few plain SQL statements (issue 14: its eight ORM queries cost 7.6 ms of CPU a page,
+# building and compiling each; the same reads as SQL cost under 1 ms). On SQLite, amounts come back as floats
+# (``_money``) and times as naive UTC (``_aware``); dates are converted by the driver on both.
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _money(value) -> Decimal:
+    return quantize_money(value if isinstance(value, Decimal) else Decimal(str(value)))
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class AccountFigures:
+    balance: Decimal
+    ledger_count: int
+    month_to_date: Decimal
+    has_topups: bool
+    payment_account: PaymentAccount
+
+
+def account_figures(*, organization, now: dt.datetime | None = None) -> AccountFigures:
+    """The account center's figures in one statement: the balance (the ledger summed, as ``org_balance``), the
+    number of ledger entries (its pager), this month's consumption so far (``month_to_date_consumption``),
+    whether the org has top-up requests, and the payment account (an empty one before staff set it)."""
+    month_sql, month_params = _month_to_date_sql(organization_id=organization.pk, now=now)
+    ledger = _table(LedgerEntry)
+    (row,) = _fetch(
+        f"""SELECT (SELECT SUM(amount) FROM {ledger} WHERE organization_id = %s),
+                   (SELECT COUNT(*) FROM {ledger} WHERE organization_id = %s),
+                   ({month_sql}),
+                   EXISTS (SELECT 1 FROM {_table(TopUpRequest)} WHERE organization_id = %s),
+                   account.payee, account.bank, account.account_number, account.reference_prefix
+            FROM (SELECT 1 AS one) base LEFT JOIN {_table(PaymentAccount)} account ON account.id = 1""",  # noqa: S608
+        [organization.pk, organization.pk, *month_params, organization.pk],
+    )
+    balance, ledger_count, month_cents, has_topups, payee, bank, account_number, prefix = row
+    account = PaymentAccount(pk=1)
+    if prefix is not None:
+        account = PaymentAccount(pk=1, payee=payee, bank=bank, account_number=account_number,
+                                 reference_prefix=prefix)
+    return AccountFigures(
+        balance=ZERO if balance is None else _money(balance), ledger_count=ledger_count,
+        month_to_date=quantize_money(Decimal(int(month_cents)) / 100), has_topups=bool(has_topups),
+        payment_account=account,
+    )
+
+
+def account_bills(*, organization, now: dt.datetime | None = None, months: int = 12) -> tuple[list[tuple], dict | None]:
+    """The bill totals of the ``months`` months up to last month, oldest first, as (month, total) (a month without
+    a bill is 0), and the org's last bill as {"month", "total"} (None before the first), in one statement."""
     last = previous_month_start(business_date(now))
     wanted = [last]
     while len(wanted) < months:
         wanted.append(previous_month_start(wanted[-1]))
     wanted.reverse()
-    totals = dict(
-        Bill.objects.filter(organization=organization, month__gte=wanted[0], month__lte=last).values_list(
-            "month", "total"
-        )
+    bills = _table(Bill)
+    rows = _fetch(
+        f"""SELECT month, total FROM {bills} WHERE organization_id = %s
+            AND (month >= %s OR month = (SELECT MAX(month) FROM {bills} WHERE organization_id = %s))
+            ORDER BY month""",  # noqa: S608
+        [organization.pk, connection.ops.adapt_datefield_value(wanted[0]), organization.pk],
     )
-    return [(month, totals.get(month, ZERO)) for month in wanted]
+    totals = {month: _money(total) for month, total in rows}
+    last_bill = {"month": rows[-1][0], "total": totals[rows[-1][0]]} if rows else None
+    return [(month, totals.get(month, ZERO)) for month in wanted], last_bill
 
 
-def last_bill(*, organization) -> Bill | None:
-    return Bill.objects.filter(organization=organization).order_by("-month").first()
+class LedgerRows:
+    """An org's ledger for a Paginator: newest first, the number of entries known beforehand (``account_figures``),
+    each page read when sliced, as the values the account center shows: ``kind``, ``amount``, ``note``,
+    ``created_at``, ``bill_month`` and ``balance_after`` (the balance right after the entry, a running sum in the
+    database)."""
+
+    def __init__(self, *, organization_id: int, count: int):
+        self.organization_id, self.count = organization_id, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        if not self.count or window.stop <= window.start:
+            return []
+        rows = _fetch(
+            f"""SELECT entry.kind, entry.amount, entry.note, entry.created_at, bill.month,
+                       SUM(entry.amount) OVER (ORDER BY entry.created_at, entry.id)
+                FROM {_table(LedgerEntry)} entry LEFT JOIN {_table(Bill)} bill ON bill.id = entry.bill_id
+                WHERE entry.organization_id = %s
+                ORDER BY entry.created_at DESC, entry.id DESC LIMIT %s OFFSET %s""",  # noqa: S608
+            [self.organization_id, window.stop - window.start, window.start],
+        )
+        return [
+            {"kind": kind, "amount": _money(amount), "note": note, "created_at": _aware(created_at),
+             "bill_month": bill_month, "balance_after": _money(balance_after)}
+            for kind, amount, note, created_at, bill_month, balance_after in rows
+        ]

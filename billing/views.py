@@ -29,22 +29,21 @@ BILL_LINES_PER_PAGE = 50
 def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
     organization = request.organization
     today = business_date()
-    balance = selectors.org_balance(organization=organization)
-    account = selectors.payment_account()
-    totals = selectors.monthly_bill_totals(organization=organization)
-    ledger = Paginator(selectors.ledger_entry_list(organization=organization), PAGE_SIZE)
+    figures = selectors.account_figures(organization=organization)
+    totals, last_bill = selectors.account_bills(organization=organization)
+    ledger = Paginator(selectors.LedgerRows(organization_id=organization.pk, count=figures.ledger_count), PAGE_SIZE)
     return {
-        "balance": balance,
-        "in_arrears": is_in_arrears(balance),
-        "month_to_date": selectors.month_to_date_consumption(organization=organization),
+        "balance": figures.balance,
+        "in_arrears": is_in_arrears(figures.balance),
+        "month_to_date": figures.month_to_date,
         "month_first": month_start(today),
         "today": today,
-        "last_bill": selectors.last_bill(organization=organization),
+        "last_bill": last_bill,
         "chart": charts.bar_chart([(f"{month:%Y-%m}", total) for month, total in totals]),
         "ledger_page": ledger.get_page(request.GET.get("page")),
-        "topups": selectors.topup_request_recent_list(organization=organization),
-        "payment_account": account,
-        "payment_reference": account.reference_for(organization),
+        "topups": selectors.topup_request_recent_rows(organization_id=organization.pk) if figures.has_topups else [],
+        "payment_account": figures.payment_account,
+        "payment_reference": figures.payment_account.reference_for(organization),
         "form": form or TopUpRequestForm(),
     }
 

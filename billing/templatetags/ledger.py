@@ -21,24 +21,24 @@ ROW = (
 
 @register.simple_tag
 def ledger_rows(entries, org_name: str):
-    """``entries``: the page of ledger entries (with ``balance_after``, and ``bill`` in the same query)."""
+    """``entries``: a page of ``selectors.LedgerRows`` (dicts with ``balance_after`` and ``bill_month``)."""
     kinds = {value: escape(str(label)) for value, label in LedgerEntry.Kind.choices}  # escaped once, not per row
     bill_for = gettext("Bill for %(month)s")
 
     def details(entry):
-        if not entry.bill:
-            return entry.note
-        month = entry.bill.month
+        month = entry["bill_month"]
+        if month is None:
+            return entry["note"]
         url = reverse_cached("billing:bill_detail", kwargs={"org_name": org_name, "year": f"{month:%Y}",
                                                             "month": f"{month:%m}"})
         return format_html('<a href="{}">{}</a>', url, bill_for % {"month": f"{month:%Y-%m}"})
 
     def row(entry) -> dict:
         return {
-            "time": f"{timezone.localtime(entry.created_at):%Y-%m-%d %H:%M}",
-            "kind": kinds.get(entry.kind, entry.kind),
-            "sign": "text-danger" if entry.amount < 0 else "text-success",
-            "amount": format_money(entry.amount), "balance_after": format_money(entry.balance_after),
+            "time": f"{timezone.localtime(entry['created_at']):%Y-%m-%d %H:%M}",
+            "kind": kinds.get(entry["kind"], entry["kind"]),
+            "sign": "text-danger" if entry["amount"] < 0 else "text-success",
+            "amount": format_money(entry["amount"]), "balance_after": format_money(entry["balance_after"]),
             "details": details(entry),
         }
 
