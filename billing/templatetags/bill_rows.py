@@ -15,6 +15,17 @@ from console.urltools import reverse_cached
 
 register = template.Library()
 
+_YEAR, _MONTH = 1111, 11
+
+
+def bill_url_maker(org_name: str):
+    """The link to the bill of a month (a ``date``): one reverse per page, not per row."""
+    head, _sep, tail = reverse_cached(
+        "billing:bill_detail", kwargs={"org_name": org_name, "year": _YEAR, "month": _MONTH}
+    ).rpartition(f"{_YEAR}-{_MONTH}")
+    return lambda month: f"{head}{month:%Y-%m}{tail}"
+
+
 _BILL_ROW = """      <tr>
         <td><a href="{}">{}</a></td>
         <td>{}</td>
@@ -28,10 +39,10 @@ _BILL_ROW = """      <tr>
 def bill_rows(bills, org_name: str) -> str:
     """One ``<tr>`` per bill of ``selectors.bill_list`` (with its ``line_count``)."""
     details = gettext("Details")
+    bill_url = bill_url_maker(org_name)
     rows = []
     for bill in bills:
-        url = reverse_cached("billing:bill_detail",
-                             kwargs={"org_name": org_name, "year": f"{bill.month:%Y}", "month": f"{bill.month:%m}"})
+        url = bill_url(bill.month)
         rows.append((url, f"{bill.month:%Y-%m}", f"{timezone.localtime(bill.created_at):%Y-%m-%d %H:%M}",
                      bill.line_count, format_money(bill.total), url, details))
     return format_html_join("\n", _BILL_ROW, rows)
