@@ -95,8 +95,8 @@ def bill_detail(request, org_name: str, year: int, month: int):
     except (ValueError, OverflowError) as error:  # month 13, or a year of 30 digits
         raise Http404("No such month.") from error
     bill = get_object_or_404(request.organization.bills, month=first)
-    page = Paginator(selectors.bill_line_ids(bill=bill), BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
-    lines = selectors.bill_lines_by_id(ids=list(page.object_list))
+    page = Paginator(selectors.BillLineRows(bill=bill), BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
+    lines = page.object_list
     order_url = _order_url_maker(org_name)
     for line in lines:
         line["order_url"] = order_url(line["order_number"])

@@ -61,7 +61,7 @@ _LINE_ROW = """      <tr>
 
 @register.simple_tag
 def bill_line_rows(lines) -> str:
-    """One ``<tr>`` per line of ``selectors.bill_lines_by_id``, each with the ``order_url`` of its order. The first
+    """One ``<tr>`` per line of ``selectors.BillLineRows``, each with the ``order_url`` of its order. The first
     cell is the app's AppKey from the two names the line carries."""
     # A month's lines repeat a few fees, amounts, dates and day counts, and one org name: each distinct value is
     # formatted and escaped once (format_html passes what is already escaped as it is). 50 lines: 2.1 -> 0.6 ms.
