@@ -14,6 +14,7 @@ from apps.applications.models import App
 from billing.models import Bill, BillLine, LedgerEntry, PaymentAccount, TopUpRequest
 from console.fields import MoneyField
 from console.money import ZERO, is_in_arrears, quantize_money
+from console.sqlrows import aware, fetch, money, table
 from console.timeutil import business_date, previous_month_start
 from orders.charges import order_charged_lines_sql
 from orders.models import Order
@@ -89,15 +90,15 @@ def topup_request_recent_rows(*, organization_id: int) -> list[dict]:
     values the account center shows: ``created_at``, ``amount``, ``reference``, ``status`` and its
     ``status_label``, ``requested_by_email``, ``decided_at``."""
     labels = dict(TopUpRequest.Status.choices)
-    rows = _fetch(
+    rows = fetch(
         f"""SELECT t.created_at, t.amount, t.reference, t.status, u.email, t.decided_at
-        FROM {_table(TopUpRequest)} t JOIN {_table(User)} u ON u.id = t.requested_by_id
+        FROM {table(TopUpRequest)} t JOIN {table(User)} u ON u.id = t.requested_by_id
         WHERE t.organization_id = %s ORDER BY t.created_at DESC, t.id DESC LIMIT %s""",  # noqa: S608
         [organization_id, RECENT_TOPUPS],
     )
     return [
-        {"created_at": _aware(created_at), "amount": _money(amount), "reference": reference, "status": status,
-         "status_label": labels.get(status, status), "requested_by_email": email, "decided_at": _aware(decided_at)}
+        {"created_at": aware(created_at), "amount": money(amount), "reference": reference, "status": status,
+         "status_label": labels.get(status, status), "requested_by_email": email, "decided_at": aware(decided_at)}
         for created_at, amount, reference, status, email, decided_at in rows
     ]
 
@@ -140,22 +141,22 @@ class BillLineRows:
     def _read(self, *, offset: int, limit: int) -> list[dict]:
         # The month's line ids are sorted with their app's name only, then the page's lines joined to their
         # order and org (sorting the lines joined to all three cost 15 ms).
-        rows = _fetch(
+        rows = fetch(
             f"""SELECT line.start_date, line.end_date, line.days, line.monthly_fee, line.amount, o.number,
                        app.name, org.name
                 FROM (SELECT line.id, line.start_date, app.name AS app_name
-                      FROM {_table(BillLine)} line JOIN {_table(App)} app ON app.id = line.app_id
+                      FROM {table(BillLine)} line JOIN {table(App)} app ON app.id = line.app_id
                       WHERE line.bill_id = %s ORDER BY line.start_date, app.name, line.id LIMIT %s OFFSET %s) page
-                JOIN {_table(BillLine)} line ON line.id = page.id
-                JOIN {_table(Order)} o ON o.id = line.order_id
-                JOIN {_table(App)} app ON app.id = line.app_id
-                JOIN {_table(Organization)} org ON org.id = app.organization_id
+                JOIN {table(BillLine)} line ON line.id = page.id
+                JOIN {table(Order)} o ON o.id = line.order_id
+                JOIN {table(App)} app ON app.id = line.app_id
+                JOIN {table(Organization)} org ON org.id = app.organization_id
                 ORDER BY page.start_date, page.app_name, page.id""",  # noqa: S608
             [self.bill.pk, limit, offset],
         )
         return [
-            {"start_date": start_date, "end_date": end_date, "days": days, "monthly_fee": _money(monthly_fee),
-             "amount": _money(amount), "order_number": number, "app_name": app_name, "org_name": org_name}
+            {"start_date": start_date, "end_date": end_date, "days": days, "monthly_fee": money(monthly_fee),
+             "amount": money(amount), "order_number": number, "app_name": app_name, "org_name": org_name}
             for start_date, end_date, days, monthly_fee, amount, number, app_name, org_name in rows
         ]
 
@@ -187,33 +188,12 @@ def _month_to_date_sql(*, organization_id: int, now: dt.datetime | None) -> tupl
 def month_to_date_consumption(*, organization, now: dt.datetime | None = None) -> Decimal:
     """This month's charges from the 1st to today inclusive, priced by the same SQL as bills."""
     sql, params = _month_to_date_sql(organization_id=organization.pk, now=now)
-    (cents,), = _fetch(sql, params)
+    (cents,), = fetch(sql, params)
     return quantize_money(Decimal(int(cents)) / 100)
 
 
 # --- The account center: a few plain SQL statements (issue 14: its eight ORM queries cost 7.6 ms of CPU a page,
-# building and compiling each; the same reads as SQL cost under 1 ms). On SQLite, amounts come back as floats
-# (``_money``) and times as naive UTC (``_aware``); dates are converted by the driver on both.
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _money(value) -> Decimal:
-    return quantize_money(value if isinstance(value, Decimal) else Decimal(str(value)))
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=dt.UTC)
+# building and compiling each; the same reads as SQL cost under 1 ms).
 
 
 @dataclass(frozen=True)
@@ -230,14 +210,14 @@ def account_figures(*, organization, now: dt.datetime | None = None) -> AccountF
     number of ledger entries (its pager), this month's consumption so far (``month_to_date_consumption``),
     whether the org has top-up requests, and the payment account (an empty one before staff set it)."""
     month_sql, month_params = _month_to_date_sql(organization_id=organization.pk, now=now)
-    ledger = _table(LedgerEntry)
-    (row,) = _fetch(
+    ledger = table(LedgerEntry)
+    (row,) = fetch(
         f"""SELECT (SELECT SUM(amount) FROM {ledger} WHERE organization_id = %s),
                    (SELECT COUNT(*) FROM {ledger} WHERE organization_id = %s),
                    ({month_sql}),
-                   EXISTS (SELECT 1 FROM {_table(TopUpRequest)} WHERE organization_id = %s),
+                   EXISTS (SELECT 1 FROM {table(TopUpRequest)} WHERE organization_id = %s),
                    account.payee, account.bank, account.account_number, account.reference_prefix
-            FROM (SELECT 1 AS one) base LEFT JOIN {_table(PaymentAccount)} account ON account.id = 1""",  # noqa: S608
+            FROM (SELECT 1 AS one) base LEFT JOIN {table(PaymentAccount)} account ON account.id = 1""",  # noqa: S608
         [organization.pk, organization.pk, *month_params, organization.pk],
     )
     balance, ledger_count, month_cents, has_topups, payee, bank, account_number, prefix = row
@@ -246,7 +226,7 @@ def account_figures(*, organization, now: dt.datetime | None = None) -> AccountF
         account = PaymentAccount(pk=1, payee=payee, bank=bank, account_number=account_number,
                                  reference_prefix=prefix)
     return AccountFigures(
-        balance=ZERO if balance is None else _money(balance), ledger_count=ledger_count,
+        balance=ZERO if balance is None else money(balance), ledger_count=ledger_count,
         month_to_date=quantize_money(Decimal(int(month_cents)) / 100), has_topups=bool(has_topups),
         payment_account=account,
     )
@@ -260,14 +240,14 @@ def account_bills(*, organization, now: dt.datetime | None = None, months: int =
     while len(wanted) < months:
         wanted.append(previous_month_start(wanted[-1]))
     wanted.reverse()
-    bills = _table(Bill)
-    rows = _fetch(
+    bills = table(Bill)
+    rows = fetch(
         f"""SELECT month, total FROM {bills} WHERE organization_id = %s
             AND (month >= %s OR month = (SELECT MAX(month) FROM {bills} WHERE organization_id = %s))
             ORDER BY month""",  # noqa: S608
         [organization.pk, connection.ops.adapt_datefield_value(wanted[0]), organization.pk],
     )
-    totals = {month: _money(total) for month, total in rows}
+    totals = {month: money(total) for month, total in rows}
     last_bill = {"month": rows[-1][0], "total": totals[rows[-1][0]]} if rows else None
     return [(month, totals.get(month, ZERO)) for month in wanted], last_bill
 
@@ -287,16 +267,16 @@ class LedgerRows:
     def __getitem__(self, window: slice) -> list[dict]:
         if not self.count or window.stop <= window.start:
             return []
-        rows = _fetch(
+        rows = fetch(
             f"""SELECT entry.kind, entry.amount, entry.note, entry.created_at, bill.month,
                        SUM(entry.amount) OVER (ORDER BY entry.created_at, entry.id)
-                FROM {_table(LedgerEntry)} entry LEFT JOIN {_table(Bill)} bill ON bill.id = entry.bill_id
+                FROM {table(LedgerEntry)} entry LEFT JOIN {table(Bill)} bill ON bill.id = entry.bill_id
                 WHERE entry.organization_id = %s
                 ORDER BY entry.created_at DESC, entry.id DESC LIMIT %s OFFSET %s""",  # noqa: S608
             [self.organization_id, window.stop - window.start, window.start],
         )
         return [
-            {"kind": kind, "amount": _money(amount), "note": note, "created_at": _aware(created_at),
-             "bill_month": bill_month, "balance_after": _money(balance_after)}
+            {"kind": kind, "amount": money(amount), "note": note, "created_at": aware(created_at),
+             "bill_month": bill_month, "balance_after": money(balance_after)}
             for kind, amount, note, created_at, bill_month, balance_after in rows
         ]

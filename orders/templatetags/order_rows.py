@@ -37,7 +37,7 @@ def _countdown(order: dict) -> str:
 
 @register.simple_tag
 def order_rows(orders, org_name: str) -> str:
-    """One ``<tr>`` per row of ``selectors.order_list_rows`` (a page of orders with their ``items``). The AppKey
+    """One ``<tr>`` per row of ``selectors.OrderListRows`` (a page of orders with their ``items``). The AppKey
     cell is the AppKey from the two names the row carries."""
     status_labels = {value: str(label) for value, label in Order.Status.choices}  # translated once per page
     order_url = row_url_maker("orders:order_detail", kwargs={"org_name": org_name}, vary="number",
