@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -94,15 +94,22 @@ def purchase_options(*, app) -> PurchaseOptions:
     current = app_entitlements(app=app)
     all_plans = catalog_plans()
     plans = [plan for plan in all_plans if plan.rank > current.plan.rank and not plan.is_free]
-    plan_order = (
-        Order.objects.filter(app=app, status=Order.Status.IN_SERVICE, plan__isnull=False).select_related("plan").first()
-    )
+    # The plan order in service and the order provisioning (each the newest of its kind), in one query.
+    in_service_plan = Q(status=Order.Status.IN_SERVICE, plan__isnull=False)
+    plan_order = provisioning_order = None
+    for order in Order.objects.filter(in_service_plan | Q(status=Order.Status.PROVISIONING), app=app).select_related(
+        "plan"
+    ):
+        if order.status == Order.Status.PROVISIONING:
+            provisioning_order = provisioning_order or order
+        else:
+            plan_order = plan_order or order
     return PurchaseOptions(
         current=current,
         plans=plans,
         addons=catalog_addons(),
         addons_alone_allowed=not current.plan.is_free,
-        provisioning_order=Order.objects.filter(app=app, status=Order.Status.PROVISIONING).first(),
+        provisioning_order=provisioning_order,
         plan_order=plan_order,
         all_plans=all_plans,
     )
