@@ -2,6 +2,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,7 +15,7 @@ from apps.applications.models import App
 from billing.models import Bill, BillLine, LedgerEntry, PaymentAccount, TopUpRequest
 from console.fields import MoneyField
 from console.money import ZERO, is_in_arrears, quantize_money
-from console.sqlrows import aware, fetch, money, table
+from console.sqlrows import PagedRows, aware, fetch, money, table
 from console.timeutil import business_date, previous_month_start
 from orders.charges import order_charged_lines_sql
 from orders.models import Order
@@ -103,15 +104,34 @@ def topup_request_recent_rows(*, organization_id: int) -> list[dict]:
     ]
 
 
-def bill_list(*, organization) -> QuerySet[Bill]:
-    """Newest first; each bill carries its number of lines (``Bill.line_count``, written with them)."""
-    return Bill.objects.filter(organization=organization).order_by("-month")
+class BillListRows(PagedRows):
+    """The org's bills for a Paginator, newest first, as the values the bill list shows: ``month``, ``total``,
+    ``created_at`` and the stored ``line_count``; counted once, each page one statement (issue 14: the same two
+    reads as ORM queries and model instances cost 2 ms of CPU a page)."""
+
+    def __init__(self, *, organization):
+        self.organization_id = organization.pk
+
+    @cached_property
+    def count(self) -> int:
+        (count,), = fetch(f"SELECT COUNT(*) FROM {table(Bill)} WHERE organization_id = %s",  # noqa: S608
+                          [self.organization_id])
+        return count
+
+    def page(self, *, offset: int, limit: int) -> list[dict]:
+        rows = fetch(
+            f"""SELECT month, total, created_at, line_count FROM {table(Bill)} WHERE organization_id = %s
+                ORDER BY month DESC LIMIT %s OFFSET %s""",  # noqa: S608
+            [self.organization_id, limit, offset],
+        )
+        return [{"month": month, "total": money(total), "created_at": aware(created_at), "line_count": line_count}
+                for month, total, created_at, line_count in rows]
 
 
 BILL_PAGE_CACHE_SECONDS = 3600
 
 
-class BillLineRows:
+class BillLineRows(PagedRows):
     """A bill's lines for a Paginator, by start date, app name and id: their number is the bill's stored
     ``line_count`` (issue 14: counting a 5,000-line month cost 1 ms of PostgreSQL a page), each page read when
     sliced, as the values a bill's page shows: dates, days, fee, amount, ``order_number``, ``app_name`` and its
@@ -123,18 +143,13 @@ class BillLineRows:
     time, so a bill deleted in the admin and billed again is read afresh."""
 
     def __init__(self, *, bill: Bill):
-        self.bill = bill
+        self.bill, self.count = bill, bill.line_count
 
-    def __len__(self) -> int:
-        return self.bill.line_count
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        if not self.bill.line_count or window.stop <= window.start:
-            return []
-        key = f"billing:bill-lines:{self.bill.pk}:{self.bill.created_at.timestamp()}:{window.start}:{window.stop}"
+    def page(self, *, offset: int, limit: int) -> list[dict]:
+        key = f"billing:bill-lines:{self.bill.pk}:{self.bill.created_at.timestamp()}:{offset}:{limit}"
         rows = cache.get(key)
         if rows is None:
-            rows = self._read(offset=window.start, limit=window.stop - window.start)
+            rows = self._read(offset=offset, limit=limit)
             cache.set(key, rows, BILL_PAGE_CACHE_SECONDS)
         return rows
 
@@ -252,7 +267,7 @@ def account_bills(*, organization, now: dt.datetime | None = None, months: int =
     return [(month, totals.get(month, ZERO)) for month in wanted], last_bill
 
 
-class LedgerRows:
+class LedgerRows(PagedRows):
     """An org's ledger for a Paginator: newest first, the number of entries known beforehand (``account_figures``),
     each page read when sliced, as the values the account center shows: ``kind``, ``amount``, ``note``,
     ``created_at``, ``bill_month`` and ``balance_after`` (the balance right after the entry, a running sum in the
@@ -261,19 +276,14 @@ class LedgerRows:
     def __init__(self, *, organization_id: int, count: int):
         self.organization_id, self.count = organization_id, count
 
-    def __len__(self) -> int:
-        return self.count
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        if not self.count or window.stop <= window.start:
-            return []
+    def page(self, *, offset: int, limit: int) -> list[dict]:
         rows = fetch(
             f"""SELECT entry.kind, entry.amount, entry.note, entry.created_at, bill.month,
                        SUM(entry.amount) OVER (ORDER BY entry.created_at, entry.id)
                 FROM {table(LedgerEntry)} entry LEFT JOIN {table(Bill)} bill ON bill.id = entry.bill_id
                 WHERE entry.organization_id = %s
                 ORDER BY entry.created_at DESC, entry.id DESC LIMIT %s OFFSET %s""",  # noqa: S608
-            [self.organization_id, window.stop - window.start, window.start],
+            [self.organization_id, limit, offset],
         )
         return [
             {"kind": kind, "amount": money(amount), "note": note, "created_at": aware(created_at),

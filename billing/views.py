@@ -73,8 +73,8 @@ def topup_request(request, org_name: str):
 
 @org_view(Action.VIEW_BILLING)
 def bill_list(request, org_name: str):
-    bills = selectors.bill_list(organization=request.organization)
-    page = Paginator(bills, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.BillListRows(organization=request.organization), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "billing/bill_list.html", {"page": page})
 
 

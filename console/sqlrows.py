@@ -31,3 +31,21 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=dt.UTC)
+
+
+class PagedRows:
+    """Rows for a Django Paginator without a QuerySet: a subclass gives ``count`` (an int, known beforehand or
+    counted once) and ``page(offset=, limit=)``, the rows of one page; a slice past the end reads nothing."""
+
+    count: int
+
+    def page(self, *, offset: int, limit: int) -> list:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, window: slice) -> list:
+        if not self.count or window.stop <= window.start:
+            return []
+        return self.page(offset=window.start, limit=window.stop - window.start)

@@ -22,7 +22,7 @@ from apps.plans.models import AddOn, Plan
 from apps.plans.selectors import catalog_addons, catalog_plans
 from console.i18n import pick
 from console.money import ZERO, prorate, quantize_money
-from console.sqlrows import aware, fetch, money, table
+from console.sqlrows import PagedRows, aware, fetch, money, table
 from console.timeutil import business_date, days_in_month
 from orders.entitlements import app_entitlements, app_has_orders_in_flight
 from orders.exceptions import PurchaseNotAllowed
@@ -237,7 +237,7 @@ def _lines_prefetch() -> Prefetch:
     return Prefetch("lines", queryset=OrderLine.objects.select_related("plan", "addon"))
 
 
-class OrderListRows:
+class OrderListRows(PagedRows):
     """The org's orders for a Paginator, newest first, with the order center's filters, as the values a row shows:
     ``id``, ``number``, ``status``, fees, times, the ``app_name`` and ``org_name`` of its AppKey, and its ``items``
     ('Flagship + Members per group 5,000', as ``Order.items_summary``).
@@ -271,12 +271,7 @@ class OrderListRows:
         (count,), = fetch(f"SELECT COUNT(*) {self._from}", self._params)  # noqa: S608
         return count
 
-    def __len__(self) -> int:
-        return self.count
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        if window.stop <= window.start:
-            return []
+    def page(self, *, offset: int, limit: int) -> list[dict]:
         rows = fetch(
             f"""SELECT o.id, o.number, o.status, o.monthly_fee, o.estimated_fee, o.created_at, o.activate_after,
                        app.name, org.name, line.kind, plan.name_zh, plan.name_en, addon.name_zh, addon.name_en,
@@ -289,7 +284,7 @@ class OrderListRows:
                 LEFT JOIN {table(Plan)} plan ON plan.id = line.plan_id
                 LEFT JOIN {table(AddOn)} addon ON addon.id = line.addon_id
                 ORDER BY o.created_at DESC, o.id DESC, line.id""",  # noqa: S608
-            [*self._params, window.stop - window.start, window.start],
+            [*self._params, limit, offset],
         )
         orders: dict[int, dict] = {}
         for (order_id, number, status, monthly_fee, estimated_fee, created_at, activate_after, app_name, org_name,

@@ -37,14 +37,14 @@ _BILL_ROW = """      <tr>
 
 @register.simple_tag
 def bill_rows(bills, org_name: str) -> str:
-    """One ``<tr>`` per bill of ``selectors.bill_list`` (with its ``line_count``)."""
+    """One ``<tr>`` per bill of a page of ``selectors.BillListRows`` (dicts with the stored ``line_count``)."""
     details = gettext("Details")
     bill_url = bill_url_maker(org_name)
     rows = []
     for bill in bills:
-        url = bill_url(bill.month)
-        rows.append((url, f"{bill.month:%Y-%m}", f"{timezone.localtime(bill.created_at):%Y-%m-%d %H:%M}",
-                     bill.line_count, format_money(bill.total), url, details))
+        url = bill_url(bill["month"])
+        rows.append((url, f"{bill['month']:%Y-%m}", f"{timezone.localtime(bill['created_at']):%Y-%m-%d %H:%M}",
+                     bill["line_count"], format_money(bill["total"]), url, details))
     return format_html_join("\n", _BILL_ROW, rows)
 
 
