@@ -128,6 +128,19 @@ class BillListRows(PagedRows):
                 for month, total, created_at, line_count in rows]
 
 
+def bill_of_month(*, organization, month: dt.date) -> Bill | None:
+    """The org's bill of ``month`` (its first day), or None: one statement, not an ORM query (issue 14)."""
+    rows = fetch(
+        f"SELECT id, total, line_count, created_at FROM {table(Bill)} WHERE organization_id = %s AND month = %s",  # noqa: S608
+        [organization.pk, connection.ops.adapt_datefield_value(month)],
+    )
+    if not rows:
+        return None
+    ((pk, total, line_count, created_at),) = rows
+    return Bill(pk=pk, organization_id=organization.pk, month=month, total=money(total), line_count=line_count,
+                created_at=aware(created_at))
+
+
 BILL_PAGE_CACHE_SECONDS = 3600
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -94,7 +94,9 @@ def bill_detail(request, org_name: str, year: int, month: int):
         first = dt.date(year, month, 1)
     except (ValueError, OverflowError) as error:  # month 13, or a year of 30 digits
         raise Http404("No such month.") from error
-    bill = get_object_or_404(request.organization.bills, month=first)
+    bill = selectors.bill_of_month(organization=request.organization, month=first)
+    if bill is None:
+        raise Http404("No bill for this month.")
     page = Paginator(selectors.BillLineRows(bill=bill), BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
     lines = page.object_list
     order_url = _order_url_maker(org_name)
