@@ -97,7 +97,8 @@ def bill_detail(request, org_name: str, year: int, month: int):
     bill = selectors.bill_of_month(organization=request.organization, month=first)
     if bill is None:
         raise Http404("No bill for this month.")
-    page = Paginator(selectors.BillLineRows(bill=bill), BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
+    all_lines = selectors.BillLineRows(bill=bill, org_name=request.organization.name)
+    page = Paginator(all_lines, BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
     lines = page.object_list
     order_url = _order_url_maker(org_name)
     for line in lines:

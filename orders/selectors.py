@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Organization
 from apps.applications.models import App
 from apps.plans.entitlements import Entitlements, Quota, entitlements_for
 from apps.plans.models import AddOn, Plan
@@ -248,6 +247,7 @@ class OrderListRows(PagedRows):
 
     def __init__(self, *, organization, status: str | None = None, app_name: str | None = None,
                  date_from: dt.date | None = None, date_to: dt.date | None = None):
+        self.org_name = organization.name  # every order's app is the org's: its AppKey starts with it
         where, params, join = ["o.organization_id = %s"], [organization.pk], ""
         if status:
             where.append("o.status = %s")
@@ -274,12 +274,11 @@ class OrderListRows(PagedRows):
     def page(self, *, offset: int, limit: int) -> list[dict]:
         rows = fetch(
             f"""SELECT o.id, o.number, o.status, o.monthly_fee, o.estimated_fee, o.created_at, o.activate_after,
-                       app.name, org.name, line.kind, plan.name_zh, plan.name_en, addon.name_zh, addon.name_en,
+                       app.name, line.kind, plan.name_zh, plan.name_en, addon.name_zh, addon.name_en,
                        line.tier_value, line.quantity
                 FROM (SELECT o.id {self._from} ORDER BY o.created_at DESC, o.id DESC LIMIT %s OFFSET %s) page
                 JOIN {table(Order)} o ON o.id = page.id
                 JOIN {table(App)} app ON app.id = o.app_id
-                JOIN {table(Organization)} org ON org.id = app.organization_id
                 LEFT JOIN {table(OrderLine)} line ON line.order_id = o.id
                 LEFT JOIN {table(Plan)} plan ON plan.id = line.plan_id
                 LEFT JOIN {table(AddOn)} addon ON addon.id = line.addon_id
@@ -287,14 +286,15 @@ class OrderListRows(PagedRows):
             [*self._params, limit, offset],
         )
         orders: dict[int, dict] = {}
-        for (order_id, number, status, monthly_fee, estimated_fee, created_at, activate_after, app_name, org_name,
-             kind, plan_zh, plan_en, addon_zh, addon_en, tier_value, quantity) in rows:
+        for (order_id, number, status, monthly_fee, estimated_fee, created_at, activate_after, app_name, kind,
+             plan_zh, plan_en, addon_zh, addon_en, tier_value, quantity) in rows:
             order = orders.get(order_id)
             if order is None:
                 order = orders[order_id] = {
                     "id": order_id, "number": number, "status": status, "monthly_fee": money(monthly_fee),
                     "estimated_fee": money(estimated_fee), "created_at": aware(created_at),
-                    "activate_after": aware(activate_after), "app_name": app_name, "org_name": org_name, "items": [],
+                    "activate_after": aware(activate_after), "app_name": app_name, "org_name": self.org_name,
+                    "items": [],
                 }
             if kind is not None:
                 order["items"].append(item_label(_ItemLine(
