@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,22 +29,21 @@ BILL_LINES_PER_PAGE = 50
 def _account_context(request, *, form: TopUpRequestForm | None = None) -> dict:
     organization = request.organization
     today = business_date()
-    balance = selectors.org_balance(organization=organization)
-    account = selectors.payment_account()
-    totals = selectors.monthly_bill_totals(organization=organization)
-    ledger = Paginator(selectors.ledger_entry_list(organization=organization), PAGE_SIZE)
+    figures = selectors.account_figures(organization=organization)
+    totals, last_bill = selectors.account_bills(organization=organization)
+    ledger = Paginator(selectors.LedgerRows(organization_id=organization.pk, count=figures.ledger_count), PAGE_SIZE)
     return {
-        "balance": balance,
-        "in_arrears": is_in_arrears(balance),
-        "month_to_date": selectors.month_to_date_consumption(organization=organization),
+        "balance": figures.balance,
+        "in_arrears": is_in_arrears(figures.balance),
+        "month_to_date": figures.month_to_date,
         "month_first": month_start(today),
         "today": today,
-        "last_bill": selectors.last_bill(organization=organization),
+        "last_bill": last_bill,
         "chart": charts.bar_chart([(f"{month:%Y-%m}", total) for month, total in totals]),
         "ledger_page": ledger.get_page(request.GET.get("page")),
-        "topups": selectors.topup_request_recent_list(organization=organization),
-        "payment_account": account,
-        "payment_reference": account.reference_for(organization),
+        "topups": selectors.topup_request_recent_rows(organization_id=organization.pk) if figures.has_topups else [],
+        "payment_account": figures.payment_account,
+        "payment_reference": figures.payment_account.reference_for(organization),
         "form": form or TopUpRequestForm(),
     }
 
@@ -74,8 +73,8 @@ def topup_request(request, org_name: str):
 
 @org_view(Action.VIEW_BILLING)
 def bill_list(request, org_name: str):
-    bills = selectors.bill_list(organization=request.organization)
-    page = Paginator(bills, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.BillListRows(organization=request.organization), PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "billing/bill_list.html", {"page": page})
 
 
@@ -95,9 +94,12 @@ def bill_detail(request, org_name: str, year: int, month: int):
         first = dt.date(year, month, 1)
     except (ValueError, OverflowError) as error:  # month 13, or a year of 30 digits
         raise Http404("No such month.") from error
-    bill = get_object_or_404(request.organization.bills, month=first)
-    page = Paginator(selectors.bill_line_ids(bill=bill), BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
-    lines = selectors.bill_lines_by_id(ids=list(page.object_list))
+    bill = selectors.bill_of_month(organization=request.organization, month=first)
+    if bill is None:
+        raise Http404("No bill for this month.")
+    all_lines = selectors.BillLineRows(bill=bill, org_name=request.organization.name)
+    page = Paginator(all_lines, BILL_LINES_PER_PAGE).get_page(request.GET.get("page"))
+    lines = page.object_list
     order_url = _order_url_maker(org_name)
     for line in lines:
         line["order_url"] = order_url(line["order_number"])

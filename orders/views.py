@@ -115,9 +115,9 @@ def order_list(request, org_name: str):
             "date_from": form.cleaned_data["date_from"],
             "date_to": form.cleaned_data["date_to"],
         }
-    orders = selectors.order_list(organization=request.organization, **filters)
-    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
-    orders = selectors.order_list_rows(orders=page.object_list)
+    page = Paginator(selectors.OrderListRows(organization=request.organization, **filters),
+                     ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    orders = page.object_list
     return render(request, "orders/order_list.html", {
         "form": form, "page": page, "orders": orders, "filtered": any(filters.values()),
         "any_provisioning": any(order["status"] == Order.Status.PROVISIONING for order in orders),

@@ -1,13 +1,15 @@
 """The order center's table rows, built in Python (issue 14: the 20 rows as template nodes -- a ``{% url %}``, two
 ``|money``, ``get_status_display`` and a ``|date`` each -- cost 3.9 ms a page; the same HTML from ``format_html``
-0.6 ms). Every value is escaped by ``format_html``."""
+0.6 ms, as one string per row less). Every text is escaped (``html.escape``, as ``format_html`` does)."""
 
 from functools import cache
+from html import escape as escape_text
 
 from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from apps.applications.models import app_key
 from console.money import format_money
@@ -17,13 +19,13 @@ from orders.models import Order
 register = template.Library()
 
 _ROW = """      <tr>
-        <td><a class="mono" href="{}">{}</a></td>
-        <td class="mono text-nowrap">{}</td>
-        <td>{}</td>
-        <td class="text-end text-nowrap">{}</td>
-        <td class="text-end text-nowrap">{}</td>
-        <td><span class="badge badge-status-{}">{}</span>{}</td>
-        <td class="text-nowrap">{}</td>
+        <td><a class="mono" href="{url}">{number}</a></td>
+        <td class="mono text-nowrap">{app_key}</td>
+        <td>{items}</td>
+        <td class="text-end text-nowrap">{monthly_fee}</td>
+        <td class="text-end text-nowrap">{estimated_fee}</td>
+        <td><span class="badge badge-status-{status}">{status_label}</span>{countdown}</td>
+        <td class="text-nowrap">{created_at}</td>
       </tr>"""
 
 
@@ -37,16 +39,21 @@ def _countdown(order: dict) -> str:
 
 @register.simple_tag
 def order_rows(orders, org_name: str) -> str:
-    """One ``<tr>`` per row of ``selectors.order_list_rows`` (a page of orders with their ``items``). The AppKey
+    """One ``<tr>`` per row of ``selectors.OrderListRows`` (a page of orders with their ``items``). The AppKey
     cell is the AppKey from the two names the row carries."""
-    status_labels = {value: str(label) for value, label in Order.Status.choices}  # translated once per page
+    status_labels = {value: escape_text(str(label)) for value, label in Order.Status.choices}  # once per page
     order_url = row_url_maker("orders:order_detail", kwargs={"org_name": org_name}, vary="number",
                               placeholder="0order0number0")
-    money = cache(format_money)  # orders share a few fees (the catalog's prices): each is formatted once
-    return format_html_join("\n", _ROW, (
-        (order_url(order["number"]), order["number"], app_key(order["org_name"], order["app_name"]), order["items"],
-         money(order["monthly_fee"]), money(order["estimated_fee"]), order["status"],
-         status_labels.get(order["status"], order["status"]), _countdown(order),
-         f"{timezone.localtime(order['created_at']):%Y-%m-%d %H:%M}")
+    # Orders share a few fees (the catalog's prices): each is formatted once.
+    money = cache(lambda amount: escape_text(format_money(amount)))
+    return mark_safe("\n".join(  # noqa: S308 -- every text escaped (html.escape, as format_html), times are ours
+        _ROW.format(
+            url=escape_text(order_url(order["number"])), number=escape_text(order["number"]),
+            app_key=escape_text(app_key(order["org_name"], order["app_name"])), items=escape_text(order["items"]),
+            monthly_fee=money(order["monthly_fee"]), estimated_fee=money(order["estimated_fee"]),
+            status=escape_text(order["status"]),
+            status_label=status_labels.get(order["status"]) or escape_text(order["status"]),
+            countdown=_countdown(order), created_at=f"{timezone.localtime(order['created_at']):%Y-%m-%d %H:%M}",
+        )
         for order in orders
     ))

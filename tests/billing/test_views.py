@@ -183,6 +183,23 @@ def test_bill_detail_query_count_does_not_grow_with_lines(owner_client, org):
     assert _queries(owner_client, bill_url(org, D(2026, 3, 1))) == one
 
 
+def test_a_bill_page_lists_its_lines_by_date_then_app_and_reads_them_once(owner_client, org):
+    # Bought in this order: the page sorts by start date, then AppName, whatever the ids.
+    for name, day in (("zeta", 3), ("alpha", 3), ("mid", 1)):
+        order_bought(D(2026, 1, day), app=AppFactory(organization=org, name=name))
+    bills_generate(month=D(2026, 1, 1), now=at(D(2026, 2, 5)))
+    page = owner_client.get(bill_url(org, D(2026, 1, 1))).content.decode()
+    assert [page.index(f"acme#{name}<") for name in ("mid", "alpha", "zeta")] == sorted(
+        page.index(f"acme#{name}<") for name in ("mid", "alpha", "zeta"))
+    with CaptureQueriesContext(connection) as ctx:
+        again = owner_client.get(bill_url(org, D(2026, 1, 1))).content.decode()
+    def lines(html: str) -> str:
+        return html[html.index('id="bill-lines"'):html.index("</table>", html.index('id="bill-lines"'))]
+
+    assert lines(again) == lines(page)  # a bill never changes: its page is kept in the cache
+    assert not [q for q in ctx.captured_queries if "billing_billline" in q["sql"]]
+
+
 def test_ledger_paginates_twenty_per_page(owner_client, org):
     for index in range(25):
         LedgerEntryFactory(organization=org, note=f"entry-{index:02d}", created_at=at(D(2026, 1, 1)) +

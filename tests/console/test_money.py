@@ -51,6 +51,16 @@ def test_format_money_without_a_currency_is_the_number_alone():
     assert format_money(Decimal("5888"), currency=None) == "5,888.00"
 
 
+def test_a_remembered_amount_is_shown_in_the_number_format_of_the_language_active_now():
+    # format_money remembers its answers; the language is part of what it remembers them by.
+    with translation.override("de"):
+        assert format_money(Decimal("1234.5")) == "¥1.234,50"
+    with translation.override("en"):
+        assert format_money(Decimal("1234.5")) == "¥1,234.50"
+    with translation.override("de"):
+        assert format_money(Decimal("1234.50")) == "¥1.234,50"
+
+
 def test_below_zero_is_arrears_and_zero_is_not():
     assert is_in_arrears(Decimal("-0.01"))
     assert not is_in_arrears(Decimal("0.00"))
