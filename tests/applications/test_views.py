@@ -180,7 +180,8 @@ def test_the_overview_shows_every_value_with_a_copy_button_and_masks_the_secret(
     for value in ["acme", "chat-prod", "acme#chat-prod", app.client_id, "a41.easemob.com", "msync-api-41.easemob.com"]:
         assert f'data-copy="{value}"' in html
     assert "Virginia" in html and "Free" in html
-    assert app.created_at.strftime("%Y-%m-%d") in html
+    # in the console's time zone (Asia/Shanghai): the UTC date differs from 16:00 to 24:00 UTC
+    assert timezone.localtime(app.created_at).strftime("%Y-%m-%d %H:%M") in html
     assert app.client_secret not in html
     assert "••••••••" + app.client_secret[-4:] in html
     assert "<!-- entitlements -->" in html
