@@ -7,8 +7,9 @@ two to four times what running it costs; the SQL is the same every time, only th
 parameter, keeps the compiled SQL, and on each call runs that SQL with the call's values and builds the model
 instances with the compiler's own row converters and related populators, as iterating the queryset would.
 
-Only for querysets whose shape does not depend on the values (no ``if`` on a value inside ``build``), whose
-parameters are plain values the SQL carries as they are (ints, strings), and which are read as model instances.
+Only for querysets whose shape does not depend on the values (no ``if`` on a value inside ``build``; no slice
+that varies: LIMIT and OFFSET are written into the SQL), whose parameters are plain values the SQL carries as
+they are (ints, strings), and which are read as model instances or ``values()`` dicts.
 The stand-ins are found in the compiled parameters by value; a queryset that transforms a value (or drops it)
 fails loudly at the first call, and tests/console/test_prepared.py holds each prepared query equal to its
 queryset.
@@ -19,7 +20,7 @@ from itertools import count
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
 _stand_ins = count(1)
 
@@ -45,6 +46,13 @@ class _Compiled:
         self.params = list(params)
         self.slots = [(i, name) for name, found in positions.items() for i in found]
         self.compiler = compiler
+        query = queryset.query
+        self.names = None  # a ``values()`` queryset's keys, in the order of its columns
+        if queryset._iterable_class is ValuesIterable:
+            self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            return
+        if queryset._iterable_class is not ModelIterable:
+            raise TypeError("A prepared query reads model instances or values() dicts.")
         klass_info, select = compiler.klass_info, compiler.select
         self.model = klass_info["model"]
         fields = klass_info["select_fields"]
@@ -52,13 +60,17 @@ class _Compiled:
         self.init_list = [column[0].target.attname for column in select[self.start:self.end]]
         self.populators = get_related_populators(klass_info, select, using)
 
-    def run(self, using: str, values: dict) -> list[Model]:
+    def run(self, using: str, values: dict) -> list[Model] | list[dict]:
         params = list(self.params)
         for index, name in self.slots:
             params[index] = values[name]
         with connections[using].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
+        if self.names is not None:
+            names = self.names
+            # as ValuesIterable: a row may carry more columns (an ORDER BY's) than the names
+            return [dict(zip(names, row)) for row in self.compiler.results_iter(results=[rows])]  # noqa: B905
         objects = []
         for row in self.compiler.results_iter(results=[rows]):
             obj = self.model.from_db(using, self.init_list, row[self.start:self.end])

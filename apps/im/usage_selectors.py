@@ -13,6 +13,8 @@ from django.db import connection
 from apps.im import gate
 from apps.im.models import ImGroup, ImMessage, ImUser, OrgUsageDay, UsageDay, UserCounter
 from apps.plans.entitlements import Quota
+from console import sqlrows
+from console.sqlrows import PagedRows
 from console.timeutil import business_date, business_now
 
 USAGE_DAYS = 30
@@ -108,12 +110,33 @@ def org_usage_days(*, organization, today: dt.date | None = None, days: int = US
     return _fill(found, first, last)
 
 
-def org_apps_for_usage(*, organization):
+@dataclass(frozen=True)
+class UsageApp:
+    pk: int
+    name: str
+
+
+class _OrgApps(PagedRows):
+    """The organization's apps (id and name) in name order, for a paginator: counted once, a page read in SQL
+    (issue 14: the ORM spent ~1 CPU ms a view building the count and the page)."""
+
+    def __init__(self, organization_id: int):
+        from apps.applications.models import App
+
+        self.organization_id, self.apps = organization_id, sqlrows.table(App)
+        self.count = sqlrows.fetch(f"SELECT COUNT(*) FROM {self.apps} WHERE organization_id = %s",  # noqa: S608
+                                   [organization_id])[0][0]
+
+    def page(self, *, offset: int, limit: int) -> list[UsageApp]:
+        return [UsageApp(pk, name) for pk, name in sqlrows.fetch(
+            f"SELECT id, name FROM {self.apps} WHERE organization_id = %s ORDER BY name LIMIT %s OFFSET %s",  # noqa: S608
+            [self.organization_id, limit, offset])]
+
+
+def org_apps_for_usage(*, organization) -> PagedRows:
     """The organization's apps in name order (the app list's order), for a paginator; a page of them gets its
     totals from ``org_usage_by_app``, so the cost is the page's, not the organization's 1,000 apps'."""
-    from apps.applications.models import App
-
-    return App.objects.filter(organization=organization).order_by("name").only("id", "name", "organization_id")
+    return _OrgApps(organization.pk)
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,43 @@ def test_a_switch_is_on_only_for_its_app_and_feature_while_enabled():
     assert feature_is_on(app=app, code="push") is False  # a row switched off
     assert feature_is_on(app=app, code="callbacks") is False  # no row
     assert feature_is_on(app=other, code="recall") is False  # another app's switch
+
+
+def test_values_rows_of_the_members_page_equal_the_querysets():
+    from apps.accounts.models import TOTPDevice
+    from apps.accounts.selectors import _members, member_list
+
+    org, other = OrganizationFactory(), OrganizationFactory()
+    members = [MembershipFactory(organization=org, user=UserFactory(email=f"{name}@example.com"))
+               for name in ("zed", "amy", "kim")]
+    MembershipFactory(organization=other)
+    TOTPDevice.objects.create(user=members[1].user, name="phone", confirmed=True)
+    TOTPDevice.objects.create(user=members[2].user, name="phone", confirmed=False)  # enrolment not finished
+    got = _members(organization_id=org.pk)
+    assert got == list(_members.queryset(organization_id=org.pk))
+    assert [row["email"] for row in got] == ["amy@example.com", "kim@example.com", "zed@example.com"]
+    assert {row["email"]: row["two_factor_on"] for row in got} == {
+        "amy@example.com": True, "kim@example.com": False, "zed@example.com": False}
+    assert [row["email"] for row in member_list(organization=other)] == [other.memberships.get().user.email]
+
+
+def test_a_queryset_read_otherwise_is_refused():
+    with pytest.raises(TypeError, match="model instances or values"):
+        PreparedQuery(lambda pk: Organization.objects.filter(pk=pk).values_list("name", flat=True), pk=int)(pk=1)
+
+
+def test_the_im_users_pages_equal_the_orm_reads():
+    from apps.im.selectors import CONSOLE_PAGE_SIZE, _user_rows, im_users_console_page
+    from apps.im.services.users import users_register
+
+    app, other = AppFactory(), AppFactory()
+    users_register(app=app, entries=[{"username": f"u{n:03d}", "password": "secret1"}
+                                     for n in range(CONSOLE_PAGE_SIZE + 5)])
+    users_register(app=other, entries=[{"username": "u000x", "password": "secret1"}])
+    first, after = im_users_console_page(app=app)
+    assert [u.pk for u in first] == [u.pk for u in _user_rows(app.pk)[:CONSOLE_PAGE_SIZE]]
+    assert after == f"u{CONSOLE_PAGE_SIZE - 1:03d}"
+    rest, end = im_users_console_page(app=app, after=after.upper())  # the cursor is read in lower case
+    assert [u.username for u in rest] == [f"u{n:03d}" for n in range(CONSOLE_PAGE_SIZE, CONSOLE_PAGE_SIZE + 5)]
+    assert end is None
+    assert [u.username for u in im_users_console_page(app=app, prefix="U02")[0]] == [f"u02{n}" for n in range(5)]

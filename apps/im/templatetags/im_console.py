@@ -100,15 +100,15 @@ def usage_by_app_rows(rows, organization, link):
                         placeholder="0app0name0")
     number = grouped_int_formatter()
 
-    def name(app):
-        return format_html('<a href="{}">{}</a>', url(app.name), app.name) if link else app.name
+    def name(app) -> str:
+        return f'<a href="{esc(url(app.name))}">{esc(app.name)}</a>' if link else esc(app.name)
 
-    return format_html_join("", _APP_USAGE_ROW, ({
-        "name": row.app.name, "app": name(row.app), "calls": number(row.totals.calls),
-        "calls_4xx": number(row.totals.calls_4xx), "calls_429": number(row.totals.calls_429),
-        "calls_5xx": number(row.totals.calls_5xx), "messages": number(row.totals.messages),
-        "active_users": number(row.totals.active_users),
-    } for row in rows))
+    return html_join(_APP_USAGE_ROW.format(
+        name=esc(row.app.name), app=name(row.app), calls=esc(number(row.totals.calls)),
+        calls_4xx=esc(number(row.totals.calls_4xx)), calls_429=esc(number(row.totals.calls_429)),
+        calls_5xx=esc(number(row.totals.calls_5xx)), messages=esc(number(row.totals.messages)),
+        active_users=esc(number(row.totals.active_users)),
+    ) for row in rows)
 
 
 _METER = """<div class="usage-box quota-meter" id="meter-{code}" data-used="{used}" data-limit="{limit}">
