@@ -79,11 +79,8 @@ _APPS_TOTALS = f"""
 
 
 def _usage_rows(sql: str, params: list, **parts) -> list[tuple]:
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(usage=quote(UsageDay._meta.db_table), org_usage=quote(OrgUsageDay._meta.db_table),
-                                  **parts), params)
-        return cursor.fetchall()
+    return sqlrows.fetch(sql.format(usage=sqlrows.table(UsageDay), org_usage=sqlrows.table(OrgUsageDay), **parts),
+                         params)
 
 
 def app_usage_days(*, app, today: dt.date | None = None, days: int = USAGE_DAYS) -> list[UsageRow]:

@@ -2,17 +2,15 @@
 kind label (``get_kind_display`` rebuilds the choices per call), URL and "Bill for" sentence cost a gettext and a
 dozen template nodes; here the labels are translated once and each row is one string: same HTML)."""
 
-from html import escape as escape_text
-
 from django import template
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from billing.models import LedgerEntry
 from billing.templatetags.bill_rows import bill_url_maker
 from console.money import format_money
+from console.rowhtml import esc
 
 register = template.Library()
 
@@ -25,24 +23,24 @@ ROW = (
 @register.simple_tag
 def ledger_rows(entries, org_name: str):
     """``entries``: a page of ``selectors.LedgerRows`` (dicts with ``balance_after`` and ``bill_month``). Every text
-    is escaped here (``html.escape``, as ``format_html`` does, without its per-call cost)."""
-    kinds = {value: escape(str(label)) for value, label in LedgerEntry.Kind.choices}  # escaped once, not per row
+    is escaped here (``console.rowhtml.esc``, as ``format_html`` does, without its per-call cost)."""
+    kinds = {value: esc(str(label)) for value, label in LedgerEntry.Kind.choices}  # escaped once, not per row
     bill_for = gettext("Bill for %(month)s")
     bill_url = bill_url_maker(org_name)
 
     def details(entry) -> str:
         month = entry["bill_month"]
         if month is None:
-            return escape_text(entry["note"])
-        return f'<a href="{escape_text(bill_url(month))}">{escape_text(bill_for % {"month": f"{month:%Y-%m}"})}</a>'
+            return esc(entry["note"])
+        return f'<a href="{esc(bill_url(month))}">{esc(bill_for % {"month": f"{month:%Y-%m}"})}</a>'
 
     return mark_safe("".join(  # noqa: S308 -- every text escaped; times and signs are ours
         ROW.format(
             time=f"{timezone.localtime(entry['created_at']):%Y-%m-%d %H:%M}",
-            kind=kinds.get(entry["kind"]) or escape_text(entry["kind"]),
+            kind=kinds.get(entry["kind"]) or esc(entry["kind"]),
             sign="text-danger" if entry["amount"] < 0 else "text-success",
-            amount=escape_text(format_money(entry["amount"])),
-            balance_after=escape_text(format_money(entry["balance_after"])),
+            amount=esc(format_money(entry["amount"])),
+            balance_after=esc(format_money(entry["balance_after"])),
             details=details(entry),
         )
         for entry in entries
@@ -70,8 +68,8 @@ def bill_chart_bars(chart):
         if bar.height:
             drawn = DRAWN.format(x=bar.x, y=bar.y, width=bar.width, height=bar.height, center=bar.center,
                                  value_y=bar.value_y,
-                                 whole=escape_text(format_money(bar.value, currency=None, places=0)))
-        return BAR.format(label=escape_text(bar.label), value=escape_text(format_money(bar.value)), drawn=drawn,
+                                 whole=esc(format_money(bar.value, currency=None, places=0)))
+        return BAR.format(label=esc(bar.label), value=esc(format_money(bar.value)), drawn=drawn,
                           center=bar.center, label_y=chart.label_y)
 
     return mark_safe("".join(bar(each) for each in chart.bars))  # noqa: S308 -- texts escaped; the rest numbers
