@@ -36,6 +36,7 @@ def build(orders: int):
     from apps.plans.models import AddOn, CatalogSettings, Plan
     from console.timeutil import business_date
     from orders.models import Order, OrderLine, OrderStatusChange
+    from tests.orders.factories import add_order_keys
 
     CatalogSettings.objects.update_or_create(pk=1, defaults={"app_limit": orders})
     orgs = Organization.objects.bulk_create(Organization(name=f"bench{i}") for i in range(100))
@@ -52,8 +53,8 @@ def build(orders: int):
 
     def order(app, plan, status, created, plan_order=None, fee=Decimal("888.00")):
         return Order(organization_id=app.organization_id, app=app, plan=plan, plan_order=plan_order, status=status,
-                     buyer=buyer, monthly_fee=fee, estimated_fee=Decimal("0.00"), idempotency_key=uuid.uuid4().hex,
-                     number=uuid.uuid4().hex[:20], created_at=created, purchase_date=business_date(created),
+                     buyer=buyer, monthly_fee=fee, estimated_fee=Decimal("0.00"), number=uuid.uuid4().hex[:20],
+                     created_at=created, purchase_date=business_date(created),
                      activate_after=created, activated_at=None if status == "provisioning" else created)
 
     plans = Order.objects.bulk_create((order(app, pro, "in_service", then) for app in apps), batch_size=5000)
@@ -61,6 +62,7 @@ def build(orders: int):
         (order(o.app, None, "in_service", then, plan_order=o, fee=Decimal("20.00")) for o in plans), batch_size=5000
     )
     due = Order.objects.bulk_create((order(app, flagship, "provisioning", due_at) for app in apps), batch_size=5000)
+    add_order_keys(plans + addons + due)
     OrderLine.objects.bulk_create(
         [OrderLine(order=o, kind="plan", plan_id=o.plan_id, quantity=1, unit_price=o.monthly_fee,
                    monthly_amount=o.monthly_fee) for o in plans + due]

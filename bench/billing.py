@@ -15,7 +15,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,7 +58,7 @@ def build_data() -> int:
             orders.append(Order(
                 organization_id=app.organization_id, app=app, plan=plan, status=status, buyer=buyer,
                 monthly_fee=plan.monthly_price + Decimal(rng.choice([0, 200, 500, 1000])), estimated_fee=0,
-                idempotency_key=uuid.uuid4().hex, created_at=created, purchase_date=day, charge_end_date=until,
+                created_at=created, purchase_date=day, charge_end_date=until,
                 activate_after=created, activated_at=created,
             ))
     assert all(o.charge_end_date is None or o.charge_end_date < end for o in orders)
@@ -183,7 +182,7 @@ def build_scale(orders: int, orgs: int) -> None:
         _insert_select(
             cursor, Order,
             {"number": "'N' || a.id", "status": "'in_service'", "monthly_fee": "888 + (a.id %% 7) * 100",
-             "estimated_fee": "0", "idempotency_key": "'k' || a.id", "created_at": "now()",
+             "estimated_fee": "0", "created_at": "now()",
              "purchase_date": f"CASE WHEN a.id %% 2 = 0 THEN DATE '{MONTH - dt.timedelta(days=20):%Y-%m-%d}' "
                               f"ELSE DATE '{MONTH:%Y-%m-%d}' + (a.id %% 27)::int END",
              "activate_after": "now()", "activated_at": "now()", "app_id": "a.id", "buyer_id": f"{buyer.pk:d}",

@@ -21,7 +21,7 @@ from apps.plans.selectors import fresh_catalog
 from console.timeutil import business_date, business_now
 from orders.entitlements import forget_app_entitlements
 from orders.exceptions import InvalidOrderTransition, PurchaseNotAllowed
-from orders.models import Order, OrderLine, OrderStatusChange, item_label, new_order_number
+from orders.models import Order, OrderKey, OrderLine, OrderStatusChange, item_label, new_order_number
 from orders.selectors import AddonRequest, purchase_agreement_current, purchase_quote
 from orders.tokens import checkout_token_key
 
@@ -86,7 +86,7 @@ def order_place(
     key = checkout_token_key(app=app, token=token)
     # One purchase of an app at a time: the second waits here and then sees the first one's order.
     app = App.objects.select_for_update().select_related("organization").get(pk=app.pk)
-    existing = Order.objects.filter(idempotency_key=key, app=app).first()
+    existing = Order.objects.filter(key__idempotency_key=key, app=app).first()
     if existing is not None:
         existing.just_placed = False
         return existing
@@ -109,7 +109,6 @@ def order_place(
         buyer=buyer,
         monthly_fee=quote.monthly_fee,
         estimated_fee=quote.estimated_fee,
-        idempotency_key=key,
         created_at=now,
         purchase_date=quote.purchase_date,
         activate_after=now + provisioning_delay(),
@@ -117,12 +116,13 @@ def order_place(
     )
     order.full_clean(validate_unique=False, validate_constraints=False)
     try:
-        # The database has the last word (unique key, one provisioning order per app) should two
+        # The database has the last word (unique keys on OrderKey, one provisioning order per app) should two
         # purchases slip past the checks above.
         with transaction.atomic():
             order.save()
+            OrderKey.objects.create(order=order, number=order.number, idempotency_key=key)
     except IntegrityError:
-        existing = Order.objects.filter(idempotency_key=key, app=app).first()
+        existing = Order.objects.filter(key__idempotency_key=key, app=app).first()
         if existing is not None:
             existing.just_placed = False
             return existing
@@ -394,7 +394,8 @@ def _activate_due_batch_sql(*, now: dt.datetime) -> tuple[int, bool]:
              "replaced": gettext("Replaced by order %(number)s"), "placeholder": "%(number)s"},
         )
         claimed, activated, app_ids = cursor.fetchone()
-    forget_app_entitlements(app_ids)
+    # The job reads no entitlements after this; only a caller in an outer transaction (a test) may before the commit.
+    forget_app_entitlements(app_ids, own_reads=len(connection.atomic_blocks) > 1)
     return activated, claimed == ACTIVATION_BATCH
 
 

@@ -1,7 +1,7 @@
 """One-time checkout tokens: the checkout page issues one per form, "Buy now" spends it.
 
 The token is signed (Django's signing with its own salt) and bound to the app, so a forged token or one
-taken from another app's form is refused. Its nonce becomes the order's ``idempotency_key``: a second
+taken from another app's form is refused. Its nonce becomes the order's key (``OrderKey.idempotency_key``): a second
 submit of the same form finds the order the first one made.
 """
 

@@ -126,7 +126,7 @@ def order_list(request, org_name: str):
 
 @org_view(Action.VIEW_BILLING)
 def order_detail(request, org_name: str, number: str):
-    order = get_object_or_404(selectors.order_detail_queryset(organization=request.organization), number=number)
+    order = get_object_or_404(selectors.order_detail_queryset(organization=request.organization), key__number=number)
     return render(request, "orders/order_detail.html", {
         "order": order, "provisioning": order.status == Order.Status.PROVISIONING,
     })

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.plans.models import AddOn, Plan
 from console.timeutil import business_date
-from orders.models import Order, OrderLine, OrderStatusChange
+from orders.models import Order, OrderKey, OrderLine, OrderStatusChange
 from tests.applications.factories import AppFactory
 
 
@@ -27,13 +27,17 @@ class OrderFactory(factory.django.DjangoModelFactory):
     buyer = factory.SubFactory("tests.accounts.factories.UserFactory")
     monthly_fee = factory.LazyAttribute(lambda o: o.plan.monthly_price if o.plan else Decimal("0.00"))
     estimated_fee = Decimal("0.00")
-    idempotency_key = factory.LazyFunction(lambda: uuid.uuid4().hex)
     created_at = factory.LazyFunction(timezone.now)
     purchase_date = factory.LazyAttribute(lambda o: business_date(o.created_at))
     activate_after = factory.LazyAttribute(lambda o: o.created_at + dt.timedelta(seconds=2))
     activated_at = factory.LazyAttribute(
         lambda o: o.activate_after if o.status != Order.Status.PROVISIONING else None
     )
+
+    @factory.post_generation
+    def with_key(obj, create, extracted, **kwargs):
+        if create:
+            add_order_keys([obj])
 
     @factory.post_generation
     def with_plan_line(obj, create, extracted, **kwargs):
@@ -43,6 +47,12 @@ class OrderFactory(factory.django.DjangoModelFactory):
                 unit_price=obj.plan.monthly_price, monthly_amount=obj.plan.monthly_price,
             )
             OrderStatusChange.objects.create(order=obj, from_status="", to_status=obj.status, at=obj.created_at)
+
+
+def add_order_keys(orders) -> None:
+    """The OrderKey rows ``order_place`` writes with each order (its number's and a checkout nonce's unique
+    keys), for orders built directly."""
+    OrderKey.objects.bulk_create(OrderKey(order=o, number=o.number, idempotency_key=uuid.uuid4().hex) for o in orders)
 
 
 def add_addon_line(order: Order, addon_code: str, *, quantity: int = 1, tier_value: int | None = None) -> OrderLine:

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from apps.audit.models import AuditEntry
 from billing.models import LedgerEntry
 from orders.exceptions import PurchaseNotAllowed
-from orders.models import Order, OrderLine, OrderStatusChange
+from orders.models import Order, OrderKey, OrderLine, OrderStatusChange
 from orders.selectors import AddonRequest
 from orders.services import provisioning_delay
 from orders.tokens import checkout_token_issue
@@ -75,6 +75,33 @@ def test_order_numbers_are_long_random_and_unique(app, buy, org):
     assert len(numbers) == 5
     assert all(len(n) == 24 and n.isdigit() for n in numbers)
     assert len({n[8:] for n in numbers}) == 5
+
+
+@pytest.mark.django_db
+def test_an_order_number_taken_by_another_order_is_refused_by_the_database_and_nothing_is_kept(app, buy, org,
+                                                                                                monkeypatch):
+    first = buy(app, "pro")
+    assert OrderKey.objects.get(order=first).number == first.number
+    monkeypatch.setattr("orders.services.new_order_number", lambda at: first.number)
+    with pytest.raises(PurchaseNotAllowed):
+        buy(AppFactory(organization=org), "pro")
+    assert list(Order.objects.values_list("number", flat=True)) == [first.number]
+    assert OrderKey.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_order_row_keeps_no_unique_index_of_its_keys():
+    """Issue 14: each status change adds an entry to every index of orders_order; the number's and the checkout
+    key's unique indexes live on orders_orderkey, written once per order."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        order_indexes = connection.introspection.get_constraints(cursor, Order._meta.db_table)
+        key_indexes = connection.introspection.get_constraints(cursor, OrderKey._meta.db_table)
+    indexed = {tuple(c["columns"]) for c in order_indexes.values() if c["index"] or c["unique"]}
+    assert ("number",) not in indexed and ("idempotency_key",) not in indexed
+    unique_keys = {tuple(c["columns"]) for c in key_indexes.values() if c["unique"] or c["primary_key"]}
+    assert {("number",), ("idempotency_key",), ("order_id",)} <= unique_keys
 
 
 @pytest.mark.django_db

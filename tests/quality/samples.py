@@ -281,7 +281,7 @@ SAMPLES: dict[str, Sample] = {
     # --- orders ----------------------------------------------------------------------------------
     "orders:checkout": Sample(
         kwargs=_app, action=Action.PURCHASE, methods=("GET", "POST"), query=("feature",),
-        writes=frozenset({"orders.Order", "orders.OrderLine", "orders.OrderStatusChange", AUDIT}),
+        writes=frozenset({"orders.Order", "orders.OrderKey", "orders.OrderLine", "orders.OrderStatusChange", AUDIT}),
         data=lambda o: {"plan": "premium", "agree": "on", "token": checkout_token_issue(app=o.app)},
     ),
     "orders:estimate": Sample(

@@ -6,7 +6,6 @@ bench/pages.py), so the pages a benchmark times are the pages the test suite hol
 """
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,6 +21,7 @@ from apps.sensitive_words.models import SensitiveWord, word_key
 from billing.models import Bill, BillLine, LedgerEntry
 from console.timeutil import business_date
 from orders.models import Order, OrderLine, OrderStatusChange
+from tests.orders.factories import add_order_keys
 
 MAIN_APP = "main"
 
@@ -98,12 +98,13 @@ def build_scale_org(*, name: str = "scale", rows: int = 1, apps: int | None = No
             organization=org, app=app_rows[i % len(app_rows)], plan=plan,
             status=Order.Status.IN_SERVICE if in_service else Order.Status.COMPLETED,
             buyer=owner, monthly_fee=plan.monthly_price, estimated_fee=Decimal("0.00"),
-            idempotency_key=uuid.uuid4().hex, number=f"{name[:8]}{i:010d}", created_at=created,
+            number=f"{name[:8]}{i:010d}", created_at=created,
             purchase_date=business_date(created), activate_after=created, activated_at=created,
             completed_at=None if in_service else created + dt.timedelta(days=1),
             charge_end_date=None if in_service else business_date(created) + dt.timedelta(days=1),
         ))
     order_rows = Order.objects.bulk_create(order_rows)
+    add_order_keys(order_rows)
     OrderLine.objects.bulk_create(
         OrderLine(order=order, kind=OrderLine.Kind.PLAN, plan_id=order.plan_id, quantity=1,
                   unit_price=order.monthly_fee, monthly_amount=order.monthly_fee)
