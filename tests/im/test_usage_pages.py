@@ -69,6 +69,20 @@ def test_usage_page_shows_the_last_30_days_with_missing_days_as_zero(owner_clien
     assert '<th scope="row" class="fw-normal mono">2026-11-01</th><td class="text-end mono">0</td>' in html
 
 
+def test_the_remembered_charts_follow_new_usage_and_the_language(owner_client, app):
+    """The charts' markup is remembered per worker by (language, page, rows): a roll-up's new numbers and the
+    other language are drawn at once, never an earlier drawing."""
+    day = UsageDayFactory(app=app, day=TODAY, calls_2xx=1200, messages=450, active_users=38)
+    first = owner_client.get(url("usage", app)).content.decode()
+    assert f"{TODAY:%Y-%m-%d} · Messages: 450<" in first
+    UsageDay.objects.filter(pk=day.pk).update(messages=451)
+    second = owner_client.get(url("usage", app)).content.decode()
+    assert f"{TODAY:%Y-%m-%d} · Messages: 451<" in second and "Messages: 450<" not in second
+    chinese = owner_client.get(url("usage", app), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "REST API calls per day" not in chinese and "Messages: 451" not in chinese
+    assert f"{TODAY:%Y-%m-%d} · " in chinese and ": 451<" in chinese
+
+
 def test_csv_has_every_day_and_every_column(owner_client, app):
     UsageDayFactory(app=app, day=TODAY, calls_2xx=10, calls_4xx=2, calls_429=1, calls_5xx=0, messages=5,
                     active_users=3, peak_calls_per_second=4, registered_users=9)
