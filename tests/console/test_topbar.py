@@ -72,3 +72,29 @@ def test_the_left_navigation_names_the_app_and_marks_the_page(owner_client, org)
     current = r'class="nav-link active" href="[^"]+/features/" aria-current="page">Feature overview</a>'
     assert re.search(current, sidebar)
     assert 'aria-label="Console navigation"' in sidebar and 'aria-label="Close"' in sidebar
+
+
+def test_the_remembered_bar_follows_the_user_the_alerts_the_language_and_the_token(owner, owner_client, org,
+                                                                                    client):
+    """The bar's markup is remembered per worker by what it shows; each request still gets its own CSRF token,
+    path, bell count and user."""
+    from apps.notifications.selectors import forget_all_open_counts
+    from tests.accounts.factories import UserFactory
+    from tests.notifications.factories import low_balance_alert
+
+    url = reverse("applications:app_list", kwargs={"org_name": "acme"})
+    first = _topbar(owner_client.get(url, headers={"accept-language": "en"}).content.decode())
+    assert 'id="alert-count"' not in first and "owner@acme.test" in first
+    low_balance_alert(org)
+    forget_all_open_counts()  # as the check run that raised it does
+    second = _topbar(owner_client.get(url + "?q=x", headers={"accept-language": "en"}).content.decode())
+    assert re.search(r'id="alert-count">1</span>', second) and 'name="next" value="/o/acme/apps/?q=x"' in second
+    chinese = _topbar(owner_client.get(url, headers={"accept-language": "zh-hans"}).content.decode())
+    assert 'value="zh-hans" class="btn btn-sm btn-light"' in chinese and "Log out" not in chinese
+    other = UserFactory(email="dev@acme.test")
+    MembershipFactory(organization=org, user=other, role=Role.DEVELOPER)
+    client.force_login(other)
+    theirs = _topbar(client.get(url, headers={"accept-language": "en"}).content.decode())
+    assert "dev@acme.test" in theirs and "owner@acme.test" not in theirs
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', bar) for bar in (first, theirs)]
+    assert all(len(found) == 2 for found in tokens) and tokens[0][0] != tokens[1][0]
