@@ -8,7 +8,8 @@ from apps.sensitive_words.models import SensitiveWord, SensitiveWordSettings, wo
 
 def sensitive_word_settings_for(*, app) -> SensitiveWordSettings:
     """The app's settings; an app that never saved any has the defaults (not stored)."""
-    return SensitiveWordSettings.objects.filter(app=app).first() or SensitiveWordSettings(app=app)
+    found = SensitiveWordSettings.objects.filter(app=app).select_related("updated_by").first()
+    return found or SensitiveWordSettings(app=app)
 
 
 def sensitive_word_list(*, app, search: str = "") -> QuerySet:

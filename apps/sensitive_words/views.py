@@ -70,6 +70,10 @@ def _render_page(request, app, *, settings=None, settings_form=None, add_form=No
             "app": app,
             "feature_title": _("Sensitive words"),
             "current": settings,
+            # What the settings card shows of them (its markup is remembered under it); not saved yet: defaults.
+            "settings_version": (settings.pk, settings.updated_at, settings.enabled, settings.action,
+                                 settings.ignore_case, settings.updated_by.email if settings.updated_by else None)
+            if settings.pk else None,
             "is_on": feature_is_on(app=app, code=Feature.Code.SENSITIVE_WORDS),
             "settings_form": settings_form or SettingsForm(initial=SettingsForm.initial_for(settings)),
             "add_form": add_form or WordAddForm(),
