@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet, Sum, Window
@@ -14,6 +13,7 @@ from apps.accounts.models import User
 from apps.applications.models import App
 from billing.models import Bill, BillLine, LedgerEntry, PaymentAccount, TopUpRequest
 from console.fields import MoneyField
+from console.generations import generational
 from console.money import ZERO, is_in_arrears, quantize_money
 from console.sqlrows import PagedRows, aware, fetch, money, table
 from console.timeutil import business_date, previous_month_start
@@ -43,19 +43,17 @@ _ARREARS_KEY = "billing:arrears:{}"
 _LEDGER_GENERATION_KEY = "billing:ledger-generation"
 
 
-def org_in_arrears_for_banner(*, organization) -> bool:
+def org_in_arrears_for_banner(*, organization, found: dict | None = None) -> bool:
     """The arrears banner of every org page: ``org_in_arrears`` kept in the cache, so a page does not sum the
     ledger. A ledger row saved or deleted forgets its org's entry and a billing run forgets every org's
-    (billing.signals), once the transaction commits; CONSOLE_CACHE_SECONDS bounds anything missed."""
-    key = _ARREARS_KEY.format(organization.pk)
-    found = cache.get_many([key, _LEDGER_GENERATION_KEY])
-    generation = found.get(_LEDGER_GENERATION_KEY)
-    cached = found.get(key)
-    if cached is not None and cached[0] == generation:
-        return cached[1]
-    value = org_in_arrears(organization=organization)
-    cache.set(key, (generation, value), settings.CONSOLE_CACHE_SECONDS)
-    return value
+    (billing.signals), once the transaction commits; CONSOLE_CACHE_SECONDS bounds anything missed. ``found``: the
+    cache's answer for ``arrears_cache_keys``, read by the caller with other keys."""
+    return generational(_ARREARS_KEY.format(organization.pk), _LEDGER_GENERATION_KEY,
+                        lambda: org_in_arrears(organization=organization), found=found)
+
+
+def arrears_cache_keys(*, organization_id: int) -> list[str]:
+    return [_ARREARS_KEY.format(organization_id), _LEDGER_GENERATION_KEY]
 
 
 def forget_org_arrears(*, organization_id: int | None = None) -> None:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
 from console.navigation import navigation, navigation_key
@@ -41,18 +42,31 @@ def chrome(request):
         "switcher_org": SimpleLazyObject(switcher_org),
         "navigation": SimpleLazyObject(lambda: navigation(request)),
         "navigation_key": navigation_key(request),  # the sidebar's markup is remembered under it
-        "org_in_arrears": SimpleLazyObject(lambda: _in_arrears(request)),
-        "open_alert_count": SimpleLazyObject(lambda: _open_alerts(request)),
+        "org_in_arrears": SimpleLazyObject(lambda: _org_state(request)[0]),
+        "open_alert_count": SimpleLazyObject(lambda: _org_state(request)[1]),
     }
 
 
-def _open_alerts(request) -> int:
-    membership = getattr(request, "membership", None)
-    if membership is None:
-        return 0
-    from apps.notifications.selectors import open_alert_count
+def _org_state(request) -> tuple[bool, int]:
+    """(the org is in arrears, the member's open alerts): the banner and the bell of every org page, both kept in
+    the cache, read in one round trip (issue 14) and once per request."""
+    state = getattr(request, "_console_org_state", None)
+    if state is None:
+        organization, membership = getattr(request, "organization", None), getattr(request, "membership", None)
+        if organization is None:
+            state = (False, 0)
+        else:
+            from apps.notifications.selectors import open_alert_cache_keys, open_alert_count
+            from billing.selectors import arrears_cache_keys, org_in_arrears_for_banner
 
-    return open_alert_count(membership=membership)
+            keys = arrears_cache_keys(organization_id=organization.pk)
+            if membership is not None:
+                keys += open_alert_cache_keys(membership=membership)
+            found = cache.get_many(keys)
+            state = (org_in_arrears_for_banner(organization=organization, found=found),
+                     open_alert_count(membership=membership, found=found) if membership is not None else 0)
+        request._console_org_state = state
+    return state
 
 
 def _permissions(request) -> dict[str, bool]:
@@ -61,12 +75,3 @@ def _permissions(request) -> dict[str, bool]:
 
     membership = getattr(request, "membership", None)
     return role_permissions(membership.role if membership is not None else None)
-
-
-def _in_arrears(request) -> bool:
-    organization = getattr(request, "organization", None)
-    if organization is None:
-        return False
-    from billing.selectors import org_in_arrears_for_banner
-
-    return org_in_arrears_for_banner(organization=organization)

@@ -2,12 +2,12 @@
 
 import uuid
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, QuerySet, When
 
 from apps.accounts.roles import Action
 from apps.notifications.models import BILLING_KINDS, Alert, EmailPreference, Kind, Severity, State
+from console.generations import generational
 
 BELL_KEY = "alerts:open:{}:{}"
 GENERATION_KEY = "alerts:generation"
@@ -20,18 +20,22 @@ def alert_list(*, membership) -> QuerySet[Alert]:
     return alerts
 
 
-def open_alert_count(*, membership) -> int:
+def open_alert_count(*, membership, found: dict | None = None) -> int:
     """The bell's number: one COUNT, kept in the cache for CONSOLE_CACHE_SECONDS. A dismissal forgets the org's
-    number; a check run starts a new generation (every org's number is counted again)."""
-    billing = membership.may(Action.VIEW_BILLING)
-    key = BELL_KEY.format(membership.organization_id, int(billing))
-    found = cache.get_many([key, GENERATION_KEY])
-    generation, cached = found.get(GENERATION_KEY), found.get(key)
-    if cached is not None and cached[0] == generation:
-        return cached[1]
-    count = alert_list(membership=membership).filter(state=State.OPEN).count()
-    cache.set(key, (generation, count), settings.CONSOLE_CACHE_SECONDS)
-    return count
+    number; a check run starts a new generation (every org's number is counted again). ``found``: the cache's
+    answer for ``open_alert_cache_keys``, read by the caller with other keys."""
+    return generational(
+        _bell_key(membership), GENERATION_KEY,
+        lambda: alert_list(membership=membership).filter(state=State.OPEN).count(), found=found,
+    )
+
+
+def open_alert_cache_keys(*, membership) -> list[str]:
+    return [_bell_key(membership), GENERATION_KEY]
+
+
+def _bell_key(membership) -> str:
+    return BELL_KEY.format(membership.organization_id, int(membership.may(Action.VIEW_BILLING)))
 
 
 def forget_all_open_counts() -> None:

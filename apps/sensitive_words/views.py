@@ -27,9 +27,9 @@ from apps.sensitive_words.forms import (
 )
 from apps.sensitive_words.models import WORD_MAX_LENGTH, WORDS_PER_APP
 from apps.sensitive_words.selectors import (
+    SensitiveWordRows,
     message_check,
     sensitive_word_count,
-    sensitive_word_list,
     sensitive_word_settings_for,
 )
 from apps.sensitive_words.services import (
@@ -61,7 +61,7 @@ def _render_page(request, app, *, settings=None, settings_form=None, add_form=No
     settings = settings or sensitive_word_settings_for(app=app)
     search_form = WordSearchForm(request.GET)
     search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
-    page = Paginator(sensitive_word_list(app=app, search=search), WORDS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(SensitiveWordRows(app=app, search=search), WORDS_PER_PAGE).get_page(request.GET.get("page"))
     total = sensitive_word_count(app=app) if search else page.paginator.count
     return render(
         request,

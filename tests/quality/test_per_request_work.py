@@ -212,3 +212,23 @@ def test_a_catalog_change_in_another_process_is_seen_through_the_shared_generati
     cache.set(_CATALOG_GENERATION_KEY, "another-process", None)  # … and the generation its signal started
     assert catalog_plans() is not held
     assert "Pro Elsewhere" in [plan.name_en for plan in catalog_plans()]
+
+
+
+def test_the_banner_and_the_bell_are_read_in_one_cache_round_trip(owner_client, org, monkeypatch):
+    """Every org page shows the arrears banner and the alert bell, both cached: one get_many reads both."""
+    from django.core.cache import caches
+
+    from apps.notifications.selectors import GENERATION_KEY
+    from billing.selectors import arrears_cache_keys
+
+    url = reverse("applications:app_list", kwargs={"org_name": "acme"})
+    owner_client.get(url)  # both values computed and cached
+    backend, reads = caches["default"], []
+    original = backend.get_many
+    monkeypatch.setattr(backend, "get_many",
+                        lambda keys, *args, **kwargs: reads.append(list(keys)) or original(keys, *args, **kwargs))
+    assert owner_client.get(url).status_code == 200
+    arrears_key = arrears_cache_keys(organization_id=org.pk)[0]
+    touching = [keys for keys in reads if arrears_key in keys or GENERATION_KEY in keys]
+    assert len(touching) == 1 and arrears_key in touching[0] and GENERATION_KEY in touching[0]

@@ -212,6 +212,21 @@ def test_search_finds_words_containing_the_text_whatever_the_case(owner_client, 
     assert "No word contains “zzz”." in owner_client.get(page_url(app), {"q": "zzz"}).content.decode()
 
 
+def test_search_matches_percent_underscore_and_backslash_as_text(owner_client, org):
+    app = ProAppFactory(organization=org)
+    owner_client.post(page_url(app, "add/"), {"words": "50%off\nfree_gift\nback\\slash\n50 off\nfreeXgift\nbackslash"})
+
+    def found(text):
+        page = owner_client.get(page_url(app), {"q": text}).content.decode()
+        return sorted(w for w in ("50%off", "free_gift", "back\\slash", "50 off", "freeXgift", "backslash")
+                      if f'<td class="sw-word">{w}</td>' in page)
+
+    assert found("%") == ["50%off"]
+    assert found("_") == ["free_gift"]
+    assert found("\\") == ["back\\slash"]
+    assert found("0%o") == ["50%off"]
+
+
 def test_the_list_shows_fifty_words_a_page_newest_first(owner_client, org):
     app = ProAppFactory(organization=org)
     make_words(app, 120)

@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.simple_tag
 def word_rows(words, may_change: bool) -> str:
-    """The rows of the word list (a page of ``sensitive_word_list`` values).
+    """The rows of the word list (a page of ``SensitiveWordRows``).
 
     Issue 14: as a template loop the 50 rows cost ~8 ms more CPU per request (two blocktranslate, a date filter
     and a dozen variable lookups per row); as one ``format_html`` a row, escaping every value with Django's lazy
