@@ -21,6 +21,7 @@ from apps.plans.models import AddOn, Plan
 from apps.plans.selectors import catalog_addons, catalog_plans
 from console.i18n import pick
 from console.money import ZERO, prorate, quantize_money
+from console.prepared import PreparedQuery
 from console.sqlrows import PagedRows, aware, fetch, money, table
 from console.timeutil import business_date, days_in_month
 from orders.entitlements import app_entitlements, app_has_orders_in_flight
@@ -89,16 +90,22 @@ class PurchaseQuote:
     plan_order: Order | None  # the plan order an add-ons-only order extends
 
 
+# The plan order in service and the order provisioning (each the newest of its kind), in one query; every checkout
+# view and every purchase runs it: compiled once per process (console.prepared).
+_open_orders = PreparedQuery(
+    lambda app_id: Order.objects.filter(
+        Q(status=Order.Status.IN_SERVICE, plan__isnull=False) | Q(status=Order.Status.PROVISIONING), app_id=app_id,
+    ).select_related("plan"),
+    app_id=int,
+)
+
+
 def purchase_options(*, app) -> PurchaseOptions:
     current = app_entitlements(app=app)
     all_plans = catalog_plans()
     plans = [plan for plan in all_plans if plan.rank > current.plan.rank and not plan.is_free]
-    # The plan order in service and the order provisioning (each the newest of its kind), in one query.
-    in_service_plan = Q(status=Order.Status.IN_SERVICE, plan__isnull=False)
     plan_order = provisioning_order = None
-    for order in Order.objects.filter(in_service_plan | Q(status=Order.Status.PROVISIONING), app=app).select_related(
-        "plan"
-    ):
+    for order in _open_orders(app_id=app.pk):
         if order.status == Order.Status.PROVISIONING:
             provisioning_order = provisioning_order or order
         else:

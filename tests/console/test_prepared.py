@@ -27,6 +27,9 @@ def _same(prepared: list, expected: list) -> None:
             k: v for k, v in want.__dict__.items() if k != "_state"}
         assert got._state.fields_cache.keys() == want._state.fields_cache.keys()
         for name, related in want._state.fields_cache.items():
+            if related is None:  # a null foreign key, loaded as None
+                assert got._state.fields_cache[name] is None
+                continue
             assert got._state.fields_cache[name].__dict__.keys() == related.__dict__.keys()
             assert got._state.fields_cache[name].pk == related.pk
         assert not got._state.adding and got._state.db == "default"
@@ -157,3 +160,25 @@ def test_the_im_users_pages_equal_the_orm_reads():
     assert [u.username for u in rest] == [f"u{n:03d}" for n in range(CONSOLE_PAGE_SIZE, CONSOLE_PAGE_SIZE + 5)]
     assert end is None
     assert [u.username for u in im_users_console_page(app=app, prefix="U02")[0]] == [f"u02{n}" for n in range(5)]
+
+
+def test_the_open_orders_of_checkout_and_the_word_settings_equal_their_querysets():
+    from apps.sensitive_words.models import SensitiveWordSettings
+    from apps.sensitive_words.selectors import _settings_row
+    from orders.models import Order
+    from orders.selectors import _open_orders
+    from tests.orders.factories import OrderFactory
+
+    app, other = AppFactory(), AppFactory()
+    in_service = OrderFactory(app=app)
+    provisioning = OrderFactory(app=app, plan=None, plan_order=in_service, status=Order.Status.PROVISIONING)
+    OrderFactory(app=app, status=Order.Status.COMPLETED)
+    OrderFactory(app=other)
+    got = _open_orders(app_id=app.pk)
+    _same(got, list(_open_orders.queryset(app_id=app.pk)))
+    assert {order.pk for order in got} == {in_service.pk, provisioning.pk}
+    owner = UserFactory()
+    SensitiveWordSettings.objects.create(app=app, updated_by=owner)
+    _same(_settings_row(app_id=app.pk), list(_settings_row.queryset(app_id=app.pk)))
+    assert _settings_row(app_id=app.pk)[0].updated_by.email == owner.email
+    assert _settings_row(app_id=other.pk) == []
