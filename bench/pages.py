@@ -193,14 +193,17 @@ def main():
         for _label, path in targets:  # warm each worker: templates, translations, cached catalog
             wrk(path, cookie, threads=1, connections=2, duration=1)
         runs: dict[str, list[dict]] = {label: [] for label, _ in targets}
+        round_lines: list[str] = []
         for number in range(1, args.rounds + 1):
             for label, path in targets:
                 result = wrk(path, cookie, threads=args.threads, connections=args.connections,
                              duration=args.duration)
                 runs[label].append(result)
-                print(f"round {number}: {label:<28} {result['rps']:8.1f} req/s  p50 {result['p50']:7.1f} ms  "
-                      f"p99 {result['p99']:7.1f} ms" + (f"  NON-2xx {result['non2xx']}" if result["non2xx"] else "")
-                      + (f"  socket errors {result['errors']}" if result["errors"] else ""), flush=True)
+                line = (f"round {number}: {label:<28} {result['rps']:8.1f} req/s  p50 {result['p50']:7.1f} ms  "
+                        f"p99 {result['p99']:7.1f} ms" + (f"  NON-2xx {result['non2xx']}" if result["non2xx"] else "")
+                        + (f"  socket errors {result['errors']}" if result["errors"] else ""))
+                round_lines.append(line + "\n")
+                print(line, flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -244,6 +247,10 @@ def main():
     out = ROOT / "bench" / "results" / "pages.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report + "\n")
+    # Every round's figures beside the medians: how much one round differs from another on this machine.
+    (out.parent / "pages_rounds.txt").write_text(
+        f"bench/pages.py --rounds {args.rounds}, ended {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: every round's "
+        "figures (the table in pages.txt is their median)\n" + "".join(round_lines))
 
 
 if __name__ == "__main__":
