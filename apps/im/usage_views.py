@@ -7,7 +7,6 @@ member who may see the apps (Action.VIEW_APPS), finance included, who follows wh
 
 import csv
 from collections.abc import Iterator
-from functools import lru_cache
 
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -23,6 +22,7 @@ from apps.accounts.roles import Action
 from apps.applications.access import app_view
 from apps.im import usage_selectors as usage
 from apps.im.usage_charts import Series, bar_chart, chart_html
+from console.memo import remember
 
 APPS_PER_PAGE = 20
 
@@ -40,15 +40,17 @@ def _charts(rows: list, *, prefix: str, dau_title: str) -> SafeString:
     """The three charts' markup, remembered per worker (issue 14: ~270 bars and 90 table cells, a third of the
     usage page's CPU): it is a pure function of the language, the page and the 30 rows, which change only when
     the usage roll-up writes (about once a minute for today's row)."""
-    return _charts_html(get_language(), prefix, dau_title, tuple(rows))
+    key = (get_language(), prefix, dau_title, tuple(rows))
+    html = _charts_memo.get(key)
+    if html is None:
+        charts = _chart_list(rows, usage.total(rows), prefix=prefix, dau_title=dau_title)
+        html = remember(_charts_memo, key, mark_safe("".join(chart_html(chart) for chart in charts)),  # noqa: S308
+                        size=CHARTS_MEMO_SIZE)  # each chart_html is safe
+    return html
 
 
-@lru_cache(maxsize=128)  # bounded: an entry is ~90 KB of markup
-def _charts_html(language: str, prefix: str, dau_title: str, rows: tuple) -> SafeString:
-    del language  # part of the key only: the labels and numbers below are in the active language
-    totals = usage.total(list(rows))
-    charts = _chart_list(list(rows), totals, prefix=prefix, dau_title=dau_title)
-    return mark_safe("".join(chart_html(chart) for chart in charts))  # noqa: S308 -- each chart_html is safe
+CHARTS_MEMO_SIZE = 128  # an entry is ~90 KB of markup
+_charts_memo: dict[tuple, SafeString] = {}
 
 
 def _chart_list(rows: list, totals, *, prefix: str, dau_title: str) -> list:
