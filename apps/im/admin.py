@@ -1,6 +1,23 @@
+from contextlib import suppress
+
 from django.contrib import admin
 
+from apps.im.errors import NotFound
 from apps.im.models import ImGroup, ImMessage, ImUser, ServiceSettings
+from apps.im.services import groups, users
+
+
+class _ThroughTheServices(admin.ModelAdmin):
+    """IM users and groups are created through the REST API or the console (the services keep the registered
+    count, the members per group and the groups per user); a staff delete goes through the same services, so
+    those counters stay true."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset.select_related("app"):
+            self.delete_model(request, obj)
 
 
 @admin.register(ServiceSettings)
@@ -10,7 +27,7 @@ class ServiceSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImUser)
-class ImUserAdmin(admin.ModelAdmin):
+class ImUserAdmin(_ThroughTheServices):
     list_display = ("username", "app", "activated", "created")
     list_filter = ("activated",)
     search_fields = ("username",)
@@ -18,13 +35,21 @@ class ImUserAdmin(admin.ModelAdmin):
     exclude = ("password",)
     readonly_fields = ("uuid", "tokens_valid_after", "group_count")  # the group services keep the count
 
+    def delete_model(self, request, obj) -> None:
+        with suppress(NotFound):  # deleted meanwhile (the REST API, the console, another staff member)
+            users.user_delete(app=obj.app, username=obj.username)
+
 
 @admin.register(ImGroup)
-class ImGroupAdmin(admin.ModelAdmin):
+class ImGroupAdmin(_ThroughTheServices):
     list_display = ("group_id", "name", "app", "maxusers", "created")
     search_fields = ("group_id", "name")
     raw_id_fields = ("app", "owner")
     readonly_fields = ("member_count",)  # the group services keep the count
+
+    def delete_model(self, request, obj) -> None:
+        with suppress(NotFound):  # deleted meanwhile
+            groups.group_delete(app=obj.app, group_id=obj.group_id)
 
 
 @admin.register(ImMessage)

@@ -173,3 +173,28 @@ def test_deleting_a_user_takes_its_groups_off_their_members_counts():
     assert dict(ImUser.objects.filter(app=app).values_list("username", "group_count")) == {"b": 1, "c": 1, "d": 1}
     assert list(ImGroup.objects.filter(app=app).values_list("member_count", flat=True)) == [3]
     assert _miscounted(app) == []
+
+
+@pytest.mark.django_db
+def test_a_staff_delete_in_the_admin_goes_through_the_services_and_keeps_every_counter(admin_client):
+    from django.urls import reverse
+
+    from apps.im.models import UserCounter
+
+    app = AppFactory()
+    users.users_register(app=app, entries=[{"username": name, "password": "secret1"} for name in "abc"])
+    group = groups.group_create(app=app, data={"groupname": "g", "public": True, "owner": "a",
+                                               "members": ["b", "c"], "maxusers": 10})
+    other = groups.group_create(app=app, data={"groupname": "h", "public": True, "owner": "c",
+                                               "members": ["b"], "maxusers": 10})
+    changelist = reverse("admin:im_imuser_changelist")
+    b = ImUser.objects.get(app=app, username="b")
+    answer = admin_client.post(changelist, {"action": "delete_selected", "_selected_action": [b.pk], "post": "yes"})
+    assert answer.status_code == 302 and not ImUser.objects.filter(pk=b.pk).exists()
+    assert _miscounted(app) == []
+    assert UserCounter.objects.get(app=app).registered == 2
+    answer = admin_client.post(reverse("admin:im_imgroup_delete", args=[group.pk]), {"post": "yes"})
+    assert answer.status_code == 302 and not ImGroup.objects.filter(pk=group.pk).exists()
+    assert _miscounted(app) == [] and ImUser.objects.get(app=app, username="c").group_count == 1
+    assert ImGroup.objects.get(pk=other.pk).member_count == 1  # its owner c; b went with its deletion
+    assert admin_client.get(reverse("admin:im_imuser_add")).status_code == 403  # created through the services only
