@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps as django_apps
+from django.db import connection
 from django.utils import timezone
 
 from apps.accounts.models import Invitation, Membership, Organization, User
@@ -105,10 +106,14 @@ USAGE_MODELS = frozenset({"im.UsageDay", "im.ActiveUserDay"})
 
 
 def row_counts() -> dict[str, int]:
-    """The number of rows of every model: what a refused request must leave exactly as it was (usage metering
-    aside)."""
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in django_apps.get_models()
-        if not model._meta.proxy and model._meta.label not in USAGE_MODELS
-    }
+    """The number of rows of every model's table: what a refused request must leave exactly as it was (usage
+    metering aside). One statement for all ~70 tables (the fuzz tests call this twice a request, hundreds of
+    times a form: as ORM counts it was most of their time on PostgreSQL)."""
+    models = [model for model in django_apps.get_models()
+              if not model._meta.proxy and model._meta.label not in USAGE_MODELS]
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(f"SELECT {index}, COUNT(*) FROM {quote(model._meta.db_table)}"  # noqa: S608
+                             for index, model in enumerate(models))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return {models[index]._meta.label: count for index, count in cursor.fetchall()}
