@@ -132,12 +132,17 @@ class Journey:
         return path
 
     def _check_other_language(self, name: str, language: str) -> None:
-        """The same URL in the other language, in a second tab of the same session (GET pages only)."""
+        """The same URL in the other language, in a second browser context holding a copy of this session's cookies
+        (GET pages only). A second tab of the same context would share the language cookie, and a page that polls
+        (the order page every 3 s) could swap in the other language while the cookie is switched."""
         other = next(code for code in LANGUAGES if code != language)
         context = self.page.context
-        context.add_cookies([{"name": "django_language", "value": other, "url": self.base_url}])
-        tab = context.new_page()
+        twin = context.browser.new_context(
+            storage_state=context.storage_state(), locale="en-US", viewport=DESKTOP, reduced_motion="reduce"
+        )
+        twin.add_cookies([{"name": "django_language", "value": other, "url": self.base_url}])
         try:
+            tab = twin.new_page()
             response = tab.goto(self.page.url)
             if response is None or response.status != 200:
                 return
@@ -146,8 +151,7 @@ class Journey:
             self.problems += page_problems(tab, f"{name} {other} 390")
             tab.screenshot(path=str(self.folder / f"{self.count:02d}-{name}-{other}-390.png"), full_page=True)
         finally:
-            tab.close()
-            context.add_cookies([{"name": "django_language", "value": language, "url": self.base_url}])
+            twin.close()
 
     def assert_clean(self) -> None:
         assert self.problems == [], "\n".join(self.problems)
